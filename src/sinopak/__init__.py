@@ -1,0 +1,48 @@
+"""sinopak: China–Pakistan defence cooperation records with sentence-level provenance.
+
+The accessor needs only the standard library::
+
+    import sinopak
+    sinopak.tables()                          # names of the published tables
+    sinopak.load("events")                    # list of dicts with Python values
+    sinopak.load("events", backend="arrow")   # pyarrow.Table
+    sinopak.load("events", backend="pandas")  # pandas.DataFrame
+    sinopak.load("events", backend="polars")  # polars.DataFrame
+    sinopak.evidence("evt.wei-bajwa-talks")   # the quotes behind a record
+    sinopak.datapackage()                     # the descriptor as a dict
+
+Heavy libraries (pyarrow, pandas, polars, pydantic, frictionless, click) are imported only by
+the calls that need them.
+"""
+
+from __future__ import annotations
+
+from ._access import (
+    TableName,
+    datapackage,
+    evidence,
+    load,
+    records,
+    tables,
+    verify,
+)
+from ._access import data_dir as _data_dir
+
+__all__ = [
+    "TableName",
+    "__version__",
+    "datapackage",
+    "evidence",
+    "load",
+    "records",
+    "tables",
+    "verify",
+]
+
+
+def __getattr__(name: str) -> str:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("sinopak")
+    raise AttributeError(f"module 'sinopak' has no attribute {name!r}")

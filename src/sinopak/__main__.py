@@ -1,0 +1,5 @@
+"""`python -m sinopak` runs the command line."""
+
+from .cli import main
+
+main()

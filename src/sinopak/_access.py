@@ -1,0 +1,166 @@
+"""The accessor: read the published data package with the standard library only.
+
+Nothing here imports pyarrow, pandas, polars, pydantic, frictionless or click at module level;
+the backends import their library inside the call that needs it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+from .errors import MissingDependencyError, SinopakError
+
+if TYPE_CHECKING:
+    import pandas
+    import polars
+    import pyarrow
+
+TableName = Literal[
+    "documents", "sentences", "entities", "aliases", "posts", "mentions", "mention_referents",
+    "events", "participants", "agreements", "agreement_parties", "statements",
+    "statement_subjects", "relations", "evidence", "coverage",
+]
+Backend = Literal["python", "arrow", "pandas", "polars"]
+
+
+class IntegrityError(SinopakError, ValueError):
+    """A bundled file does not match the bytes or sha256 recorded in datapackage.json."""
+
+
+def data_dir() -> Path:
+    """Folder of the published data package: bundled in the wheel, or dist/ in a checkout."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "data", here.parent.parent / "dist"):
+        if (folder / "datapackage.json").is_file():
+            return folder
+    raise SinopakError(f"no data package found in {here / 'data'} (is sinopak installed from "
+                       "a wheel, or is dist/ built?)")
+
+
+@functools.cache
+def _descriptor_text() -> str:
+    return (data_dir() / "datapackage.json").read_text(encoding="utf-8")
+
+
+def datapackage() -> dict[str, Any]:
+    """The Frictionless descriptor (datapackage.json) as a fresh dict."""
+    result: dict[str, Any] = json.loads(_descriptor_text())
+    return result
+
+
+@functools.cache
+def _resources() -> dict[str, dict[str, Any]]:
+    return {r["name"]: r for r in datapackage()["resources"]}
+
+
+def tables() -> list[str]:
+    """Names of the published tables, in package order."""
+    return [r["name"] for r in datapackage()["resources"] if r.get("format") == "csv"]
+
+
+def _resource(name: str, fmt: str) -> dict[str, Any]:
+    key = name if fmt == "csv" else f"{name}-{fmt}"
+    res = _resources().get(key) if isinstance(name, str) else None
+    if res is None or res.get("type") != "table":
+        valid = ", ".join(tables())
+        raise ValueError(f"unknown table {name!r}; valid names: {valid}")
+    return res
+
+
+def _need(module: str, extra: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingDependencyError(
+            f"this backend needs {module.split('.')[0]}: pip install 'sinopak[{extra}]'"
+        ) from None
+
+
+@overload
+def load(name: TableName, backend: Literal["python"] = "python") -> list[dict[str, Any]]: ...
+@overload
+def load(name: TableName, backend: Literal["arrow"]) -> pyarrow.Table: ...
+@overload
+def load(name: TableName, backend: Literal["pandas"]) -> pandas.DataFrame: ...
+@overload
+def load(name: TableName, backend: Literal["polars"]) -> polars.DataFrame: ...
+
+
+def load(name: TableName, backend: Backend = "python") -> Any:
+    """Load one published table.
+
+    backend="python" (default) returns a list of dicts with Python values (str, int,
+    datetime.date, None) using only the standard library; "arrow" a pyarrow.Table with the
+    published schema; "pandas" a DataFrame with nullable dtypes; "polars" a polars DataFrame.
+    The columns of every table are listed in the data dictionary (dist/README.md) and in
+    ``sinopak.datapackage()``.
+    """
+    if backend == "python":
+        from .read import parse_json
+
+        res = _resource(name, "json")
+        fields = [(f["name"], f["type"]) for f in res["schema"]["fields"]]
+        return parse_json((data_dir() / res["path"]).read_bytes(), fields)
+    if backend not in ("arrow", "pandas", "polars"):
+        raise ValueError(f"unknown backend {backend!r}; valid: python, arrow, pandas, polars")
+    path = data_dir() / _resource(name, "parquet")["path"]
+    if backend == "polars":
+        pl = _need("polars", "polars")
+        return pl.read_parquet(path)
+    pq = _need("pyarrow.parquet", "arrow")
+    table = pq.ParquetFile(path).read()  # not pq.read_table: that imports pandas
+    if backend == "arrow":
+        return table
+    pd = _need("pandas", "pandas")
+    import pyarrow as pa
+
+    mapping = {pa.int64(): pd.Int64Dtype(), pa.string(): pd.StringDtype(),
+               pa.bool_(): pd.BooleanDtype()}
+    frame = table.to_pandas(types_mapper=mapping.get, date_as_object=False)
+    return frame
+
+
+def records(name: TableName) -> list[Any]:
+    """Rows of a table as Pydantic model instances (validated against the schema)."""
+    from .rowmodels import row_model
+
+    model = row_model(name)
+    return [model(**row) for row in load(name)]
+
+
+def evidence(record_id: str) -> list[dict[str, Any]]:
+    """The evidence behind a record: each span with its sentence, quote and offsets."""
+    spans = [e for e in load("evidence") if e["record_id"] == record_id]
+    if not spans:
+        raise KeyError(f"no record {record_id!r} in the evidence table")
+    sentences = {s["sentence_id"]: s["text"] for s in load("sentences")}
+    return [{**e, "sentence": sentences[e["sentence_id"]]} for e in spans]
+
+
+def verify() -> None:
+    """Check every bundled file's size and sha256 against datapackage.json.
+
+    Raises IntegrityError naming each resource that does not match.
+    """
+    base = data_dir()
+    bad = []
+    for res in datapackage()["resources"]:
+        path = base / res["path"]
+        try:
+            data = path.read_bytes()
+        except OSError:
+            bad.append(f"{res['name']} ({res['path']}): missing")
+            continue
+        digest = "sha256:" + hashlib.sha256(data).hexdigest()
+        size = res.get("bytes", res.get("sinopak:bytes"))
+        if len(data) != size or digest != res.get("hash"):
+            bad.append(f"{res['name']} ({res['path']}): expected {size} bytes "
+                       f"{res.get('hash')}, found {len(data)} bytes {digest}")
+    if bad:
+        raise IntegrityError("bundled data does not match datapackage.json:\n" + "\n".join(bad))

@@ -1,0 +1,172 @@
+"""The `sinopak` command line: a thin layer over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import SinopakError
+
+
+class Group(click.Group):
+    """Turns SinopakError into `Error: …` and exit 1, unless --debug asks for the traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SinopakError as exc:
+            if ctx.params.get("debug"):
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=Group)
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of short errors.")
+@click.version_option(package_name="sinopak")
+def main(debug: bool) -> None:
+    """sinopak: build, validate and inspect the China–Pakistan defence cooperation dataset."""
+
+
+root_option = click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Project folder (default: the nearest folder above the current one with seeds/).")
+
+
+@main.command()
+@root_option
+@click.option("--check", "check_only", is_flag=True,
+              help="Exit 1 if dist/ or schema/ differ from what the seeds build; change nothing.")
+def build(root: Path | None, check_only: bool) -> None:
+    """Rebuild and validate dist/ (and schema/) from seeds/."""
+    from .pipeline import build as run_build
+    from .pipeline import find_project
+
+    project = find_project(root)
+    changed = run_build(project, check_only=check_only)
+    if check_only:
+        click.echo("dist/ and schema/ are up to date.")
+    elif changed:
+        click.echo(f"Built {project.dist}: {len(changed)} file(s) changed.")
+    else:
+        click.echo(f"Built {project.dist}: no changes.")
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="Report format.")
+def validate(path: Path | None, fmt: str) -> None:
+    """Validate a data package (folder or datapackage.json; default: the installed data).
+
+    Exit status: 0 valid, 1 invalid, 2 usage error.
+    """
+    from .validate import validate as run_validate
+
+    if path is not None and not path.exists():
+        raise click.BadParameter(f"{path} does not exist", param_hint="PATH")
+    report = run_validate(path)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    elif fmt == "github":
+        for p in report.problems:
+            file = p.file or "datapackage.json"
+            line = f",line={p.row}" if p.row else ""
+            click.echo(f"::error file={file}{line},title={p.type}::{p.render()}")
+        if report.valid:
+            click.echo(f"valid: {report.target}")
+    else:
+        for p in report.problems:
+            click.echo(p.render())
+        rows = sum(report.tables.values())
+        status = "valid" if report.valid else f"INVALID ({len(report.problems)} problem(s))"
+        click.echo(f"{status}: {report.target} ({len(report.tables)} tables, {rows} rows)")
+    sys.exit(0 if report.valid else 1)
+
+
+@main.command()
+@click.argument("record_id")
+def show(record_id: str) -> None:
+    """Show a record and the sentences and quotes that support it."""
+    from . import _access
+
+    for res in _access.datapackage()["resources"]:
+        key = res.get("schema", {}).get("primaryKey", [])
+        if res.get("format") != "csv" or len(key) != 1 or res["name"] in ("evidence", "coverage"):
+            continue
+        match = [r for r in _access.load(res["name"]) if r[key[0]] == record_id]
+        if match:
+            name, row = res["name"], match[0]
+            click.echo(f"{record_id}  ({name})")
+            for k, v in row.items():
+                if v is not None:
+                    click.echo(f"  {k}: {v}")
+            click.echo("evidence:")
+            for ev in _access.evidence(record_id):
+                click.echo(f"  [{ev['role']}] {ev['sentence_id']} [{ev['start']}, {ev['end']}): "
+                           f"{ev['quote']!r}")
+                click.echo(f"      in: {ev['sentence']}")
+            return
+    raise SinopakError(f"no record {record_id!r}; ids look like ent.china, evt.…, stm.…")
+
+
+@main.command()
+@root_option
+def coverage(root: Path | None) -> None:
+    """Print, per sentence, the records that cite it; exit 1 if any is unaccounted for."""
+    from .checks import check
+    from .corpus import load_corpus, units
+    from .pipeline import find_project
+
+    project = find_project(root)
+    corpus = load_corpus(project.seeds)
+    errors, _ = check(corpus)
+    citing: dict[str, list[str]] = {}
+    for unit in units(corpus):
+        for ev in unit.model.evidence:
+            ids = citing.setdefault(ev.sentence_id, [])
+            if unit.record_id not in ids:
+                ids.append(unit.record_id)
+    from .models import Exclusion
+
+    excluded = {r.model.sentence_id: r.model.reason for r in corpus.records
+                if isinstance(r.model, Exclusion)}
+    total = covered = 0
+    for doc in corpus.documents:
+        for s in doc.sentences:
+            total += 1
+            ids = citing.get(s.sentence_id, [])
+            if ids:
+                covered += 1
+                status = f"{len(ids)} record(s): " + ", ".join(ids)
+            elif s.sentence_id in excluded:
+                covered += 1
+                status = f"excluded: {excluded[s.sentence_id]}"
+            else:
+                status = "UNACCOUNTED FOR"
+            click.echo(f"{s.sentence_id} [{s.kind}] {s.text[:70]!r}\n    {status}")
+    pct = 100 * covered / total if total else 100.0
+    click.echo(f"coverage: {covered}/{total} sentences ({pct:.1f}%)")
+    for err in errors:
+        click.echo(err.render(), err=True)
+    sys.exit(0 if covered == total and not errors else 1)
+
+
+@main.command()
+@root_option
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def anchor(root: Path | None, files: tuple[Path, ...]) -> None:
+    """Fill start/end offsets of evidence spans written as `{sentence_id: …, quote: …}`."""
+    from .anchor import anchor_file
+    from .corpus import load_corpus_texts
+    from .pipeline import find_project
+
+    project = find_project(root)
+    corpus = load_corpus_texts(project.seeds)
+    for path in files:
+        n = anchor_file(path, corpus, str(path))
+        click.echo(f"{path}: anchored {n} span(s)")

@@ -1,0 +1,99 @@
+"""The seeds as one object: source texts, their sentences and the authored records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from .errors import SeedError
+from .models import Alias, DocumentSeed, Record
+from .seeds import Loaded, load_documents, load_records, record_id
+from .segment import Segment, segment
+from .source import SourceText, read_source
+
+
+@dataclass(frozen=True)
+class Document:
+    seed: DocumentSeed
+    source: SourceText
+    sentences: list[Segment]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    documents: list[Document]
+    records: list[Loaded]
+
+    @property
+    def sentences(self) -> dict[str, tuple[Document, Segment]]:
+        return {s.sentence_id: (d, s) for d in self.documents for s in d.sentences}
+
+
+def load_corpus(seeds: Path) -> Corpus:
+    """Read and verify every source, segment it, and read every record (Pydantic-validated)."""
+    return Corpus(load_corpus_texts(seeds).documents, load_records(seeds))
+
+
+def load_corpus_texts(seeds: Path) -> Corpus:
+    """The verified, segmented sources only (records not read)."""
+    documents = []
+    for seed in load_documents(seeds):
+        path = seeds / seed.file
+        if path.resolve().parent != seeds.resolve() or "/" in seed.file:
+            raise SeedError(f"source file must sit directly in seeds/, found {seed.file!r}",
+                            file="seeds/documents.yaml", record=seed.document_id, field="file")
+        source = read_source(path, seed.document_id, seed.sha256)
+        documents.append(Document(seed, source, segment(seed.document_id, source.text,
+                                                        source.metadata_end)))
+    return Corpus(documents, [])
+
+
+# Nested lists of authored records that become link tables of their own.
+CHILDREN = {"aliases": "aliases", "participants": "participants", "parties": "agreement_parties"}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One record with evidence: a top-level record or a nested child (alias, participant...)."""
+
+    record_id: str
+    table: str
+    model: Record
+    loaded: Loaded
+    path: tuple[str | int, ...]  # inside the top-level record; () for the record itself
+    parent_id: str | None = None
+
+    def error(self, message: str, *field: str | int) -> SeedError:
+        full = (*self.path, *field)
+        return SeedError(
+            message,
+            file=self.loaded.file,
+            line=self.loaded.line_of(*full),
+            record=self.record_id,
+            field=".".join(str(f) for f in full) or None,
+        )
+
+
+def child_id(parent_id: str, child: BaseModel, index: int) -> str:
+    entity = getattr(child, "entity_id", None)
+    if isinstance(child, Alias) or entity is None:
+        return f"{parent_id}/a{index + 1}"
+    return f"{parent_id}/{entity.removeprefix('ent.')}"
+
+
+def units(corpus: Corpus) -> list[Unit]:
+    """Every record that carries evidence, parents before their children, in seed order."""
+    out: list[Unit] = []
+    for loaded in corpus.records:
+        model = loaded.model
+        if not isinstance(model, Record):
+            continue
+        rid = record_id(model)
+        assert rid is not None
+        out.append(Unit(rid, loaded.kind, model, loaded, ()))
+        for attr, table in CHILDREN.items():
+            for i, child in enumerate(getattr(model, attr, ())):
+                out.append(Unit(child_id(rid, child, i), table, child, loaded, (attr, i), rid))
+    return out

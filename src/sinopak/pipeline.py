@@ -1,0 +1,149 @@
+"""The build: seeds -> models -> checks -> rows -> files in a staging folder -> validate -> swap.
+
+dist/ is replaced only after the staged package validates, by renaming folders, so a failed or
+interrupted build leaves the previous dist/ exactly as it was.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import shutil
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import check
+from .corpus import load_corpus
+from .errors import SeedErrors, SinopakError, StaleError
+from .export import write_package
+from .rows import build_rows
+from .schema import all_schemas
+
+
+class BuildError(SinopakError):
+    """The staged package failed validation."""
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @property
+    def seeds(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def dist(self) -> Path:
+        return self.root / "dist"
+
+    @property
+    def schema(self) -> Path:
+        return self.root / "schema"
+
+    @property
+    def scratch(self) -> Path:
+        return self.root / "build"
+
+    def version(self) -> str:
+        with (self.root / "pyproject.toml").open("rb") as fh:
+            return str(tomllib.load(fh)["project"]["version"])
+
+
+def find_project(start: Path | None = None) -> Project:
+    """The nearest folder at or above `start` holding seeds/documents.yaml and pyproject.toml."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "seeds" / "documents.yaml").is_file() and (folder / "pyproject.toml").is_file():
+            return Project(folder)
+    raise SinopakError(f"no sinopak project (seeds/documents.yaml) at or above {here}; "
+                       "run from a clone of the repository or pass --root")
+
+
+def stage(project: Project) -> Path:
+    """Build and validate the whole package into a fresh folder under build/; return it."""
+    corpus = load_corpus(project.seeds)
+    errors, resolved = check(corpus)
+    if errors:
+        raise SeedErrors(errors)
+    rows = build_rows(corpus, resolved)
+    project.scratch.mkdir(exist_ok=True)
+    out = Path(tempfile.mkdtemp(prefix="stage-", dir=project.scratch))
+    try:
+        pkg = out / "dist"
+        pkg.mkdir()
+        write_package(pkg, rows, corpus, project.version())
+        schemas = out / "schema"
+        schemas.mkdir()
+        for name, schema in all_schemas().items():
+            (schemas / f"{name}.json").write_text(
+                json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        from .validate import validate
+
+        report = validate(pkg)
+        if not report.valid:
+            lines = [p.render() for p in report.problems[:20]]
+            raise BuildError("the built package does not validate:\n" + "\n".join(lines))
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+    return out
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    """Relative paths that differ between two folder trees (missing on either side included)."""
+    out: list[str] = []
+
+    def walk(cmp: filecmp.dircmp[str], prefix: str) -> None:
+        out.extend(prefix + n for n in cmp.left_only + cmp.right_only + cmp.funny_files)
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files,
+                                               shallow=False)
+        out.extend(prefix + n for n in mismatch + errors)
+        for name, sub in sorted(cmp.subdirs.items()):
+            walk(sub, f"{prefix}{name}/")
+
+    if not b.exists():
+        return ["(missing)"]
+    walk(filecmp.dircmp(a, b), "")
+    return sorted(out)
+
+
+def recover(project: Project) -> None:
+    """Finish a swap that was interrupted between its two renames."""
+    for target in (project.dist, project.schema):
+        if target.exists():
+            continue
+        for old in sorted(project.scratch.glob(f"old-*/{target.name}")):
+            os.rename(old, target)
+            break
+
+
+def swap_in(new: Path, target: Path, scratch: Path) -> None:
+    """Replace folder `target` by `new` with two renames; the old one is removed afterwards."""
+    hold = Path(tempfile.mkdtemp(prefix="old-", dir=scratch))
+    if target.exists():
+        os.rename(target, hold / target.name)
+    os.rename(new, target)
+    shutil.rmtree(hold, ignore_errors=True)
+
+
+def build(project: Project, *, check_only: bool = False) -> list[str]:
+    """Rebuild dist/ and schema/; with check_only, return what is stale and change nothing."""
+    recover(project)
+    out = stage(project)
+    try:
+        stale = [f"dist/{p}" for p in differences(out / "dist", project.dist)]
+        stale += [f"schema/{p}" for p in differences(out / "schema", project.schema)]
+        if check_only:
+            if stale:
+                raise StaleError("dist/ or schema/ is stale; run `sinopak build`. Differs: "
+                                 + ", ".join(stale[:20]))
+            return []
+        if stale:
+            swap_in(out / "schema", project.schema, project.scratch)
+            swap_in(out / "dist", project.dist, project.scratch)
+        return stale
+    finally:
+        shutil.rmtree(out, ignore_errors=True)

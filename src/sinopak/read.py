@@ -1,0 +1,89 @@
+"""Read published tables into Python values with the standard library only.
+
+Shared by the accessor (which must stay light) and the validator.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import Any
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as its declared type."""
+
+    def __init__(self, row: int, field: str, message: str) -> None:
+        self.row = row
+        self.field = field
+        super().__init__(message)
+
+
+def _typed(kind: str, value: Any, row: int, field: str, *, from_text: bool) -> Any:
+    if value is None or (from_text and value == ""):
+        return None
+    try:
+        if kind == "date":
+            if not isinstance(value, str):
+                raise TypeError
+            return dt.date.fromisoformat(value)
+        if kind == "integer":
+            if from_text:
+                return int(value)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError
+            return value
+        if kind == "boolean":
+            if from_text:
+                return {"true": True, "false": False}[value]
+            if not isinstance(value, bool):
+                raise TypeError
+            return value
+        if not isinstance(value, str):
+            raise TypeError
+        return value
+    except (TypeError, ValueError, KeyError):
+        raise CellError(row, field, f"expected {kind}, found {value!r}") from None
+
+
+def parse_json(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Rows of a JSON table (array of objects with exactly the schema's keys, in order)."""
+    names = [n for n, _ in fields]
+    items = json.loads(data.decode("utf-8"))
+    if not isinstance(items, list):
+        raise CellError(0, "", "expected a JSON array of objects")
+    rows = []
+    for i, obj in enumerate(items, start=1):
+        if not isinstance(obj, dict):
+            raise CellError(i, "", f"expected an object, found {type(obj).__name__}")
+        if list(obj) != names:
+            raise CellError(i, _key_diff(list(obj), names),
+                            f"keys {list(obj)} differ from the schema's fields {names}")
+        rows.append({n: _typed(k, obj[n], i, n, from_text=False) for n, k in fields})
+    return rows
+
+
+def _key_diff(found: list[str], expected: list[str]) -> str:
+    extra = [k for k in found if k not in expected]
+    missing = [k for k in expected if k not in found]
+    return (extra or missing or [""])[0]
+
+
+def parse_csv(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Rows of a CSV table with a header equal to the schema's field names."""
+    names = [n for n, _ in fields]
+    text = data.decode("utf-8")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header = next(reader, None)
+    if header != names:
+        raise CellError(1, _key_diff(header or [], names),
+                        f"header {header} differs from the schema's fields {names}")
+    rows = []
+    for i, cells in enumerate(reader, start=2):
+        if len(cells) != len(names):
+            raise CellError(i, "", f"expected {len(names)} cells, found {len(cells)}")
+        rows.append({n: _typed(k, c, i, n, from_text=True)
+                     for (n, k), c in zip(fields, cells, strict=True)})
+    return rows

@@ -1,0 +1,67 @@
+"""Generate Frictionless Table Schemas and the Data Package descriptor from the models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .tables import TABLES, Column, Table
+
+PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
+FORMATS = ("csv", "json", "parquet")
+MEDIATYPES = {"csv": "text/csv", "json": "application/json",
+              "parquet": "application/vnd.apache.parquet"}
+
+
+def field_descriptor(col: Column) -> dict[str, Any]:
+    field: dict[str, Any] = {"name": col.name, "type": col.kind, "description": col.description}
+    if col.kind == "date":
+        field["format"] = "default"
+    constraints: dict[str, Any] = {}
+    if col.required:
+        constraints["required"] = True
+    if col.enum:
+        constraints["enum"] = list(col.enum)
+    if col.pattern:
+        constraints["pattern"] = col.pattern.removeprefix("^").removesuffix("$")
+    if col.minimum is not None:
+        constraints["minimum"] = col.minimum
+    if col.min_length is not None:
+        constraints["minLength"] = col.min_length
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def table_schema(table: Table, resource_suffix: str = "") -> dict[str, Any]:
+    """The Table Schema of one table; foreign keys point at `<table><suffix>` resources."""
+    schema: dict[str, Any] = {
+        "$schema": TABLE_SCHEMA_PROFILE,
+        "fields": [field_descriptor(c) for c in table.columns],
+        "missingValues": [""],
+        "primaryKey": list(table.primary_key),
+    }
+    if table.unique_keys:
+        schema["uniqueKeys"] = [list(k) for k in table.unique_keys]
+    fks = []
+    for col in table.columns:
+        if col.ref is None or col.ref.table == "*":
+            continue
+        target = TABLES[col.ref.table]
+        reference: dict[str, Any] = {"fields": [target.primary_key[0]]}
+        if target.name != table.name:  # self-references omit the resource
+            reference = {"resource": target.name + resource_suffix, **reference}
+        fks.append({"fields": [col.name], "reference": reference})
+    if fks:
+        schema["foreignKeys"] = fks
+    return schema
+
+
+def all_schemas() -> dict[str, dict[str, Any]]:
+    """schema/<table>.json contents, keyed by table name."""
+    return {name: table_schema(t) for name, t in TABLES.items()}
+
+
+def resource_name(table: str, fmt: str) -> str:
+    """CSV resources carry the bare table name; JSON and Parquet copies get a suffix."""
+    return table if fmt == "csv" else f"{table}-{fmt}"

@@ -1,0 +1,174 @@
+"""Read the hand-written seeds: documents and records, validated by the Pydantic models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import SeedError, SeedErrors
+from .models import KINDS, DocumentSeed
+from .yamlsafe import Located, Path_, load_yaml
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """An authored record with where it came from."""
+
+    kind: str
+    model: BaseModel
+    file: str
+    located: Located
+    path: Path_  # path of the record inside its file
+
+    @property
+    def line(self) -> int | None:
+        return self.located.line(self.path)
+
+    def line_of(self, *field: str | int) -> int | None:
+        return self.located.line((*self.path, *field))
+
+    def error(self, message: str, *field: str | int) -> SeedError:
+        return SeedError(
+            message,
+            file=self.file,
+            line=self.line_of(*field),
+            record=record_id(self.model),
+            field=".".join(str(f) for f in field) or None,
+        )
+
+
+def record_id(model: BaseModel) -> str | None:
+    for name in type(model).model_fields:
+        if name.endswith("_id"):
+            value = getattr(model, name)
+            return value if isinstance(value, str) else None
+    return None
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _validation_errors(
+    exc: ValidationError,
+    model: type[BaseModel],
+    raw: Any,
+    located: Located,
+    path: Path_,
+    file: str,
+) -> Iterator[SeedError]:
+    rid = None
+    if isinstance(raw, dict):
+        rid = next(
+            (v for k, v in raw.items() if k.endswith("_id") and isinstance(v, str)), None
+        )
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        field = ".".join(str(p) for p in loc) or None
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            allowed = ", ".join(
+                n for n in _fields_at(model, loc[:-1]) if n
+            )
+            msg = f"unknown field; expected one of: {allowed}"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        elif "input" in err and err["type"] != "value_error":
+            msg = f"{msg}; found {_describe(err['input'])}"
+        yield SeedError(msg, file=file, line=located.line((*path, *loc)), record=rid, field=field)
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the (nested) model at `loc`, for 'expected one of' messages."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if hasattr(current, "model_fields") else None
+        if field is None:
+            return []
+        current = _inner_model(field.annotation)
+    return list(current.model_fields) if hasattr(current, "model_fields") else []
+
+
+def _inner_model(annotation: Any) -> Any:
+    import typing
+
+    for arg in typing.get_args(annotation) or (annotation,):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
+
+
+def load_documents(seeds: Path) -> list[DocumentSeed]:
+    """Read seeds/documents.yaml."""
+    display = "seeds/documents.yaml"
+    located = load_yaml(seeds / "documents.yaml", display)
+    data = located.value
+    if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
+        raise SeedError("expected a mapping with a 'documents' list", file=display, line=1)
+    out, errors = [], []
+    for i, raw in enumerate(data["documents"]):
+        try:
+            out.append(DocumentSeed.model_validate(raw))
+        except ValidationError as exc:
+            errors.extend(
+                _validation_errors(exc, DocumentSeed, raw, located, ("documents", i), display)
+            )
+    if errors:
+        raise SeedErrors(errors)
+    return out
+
+
+def load_records(seeds: Path) -> list[Loaded]:
+    """Read every YAML file under seeds/records/, in sorted path order."""
+    root = seeds / "records"
+    files = sorted(root.rglob("*.yaml"))
+    if not files:
+        raise SeedError("no record files found (expected seeds/records/*.yaml)",
+                        file=str(root))
+    out: list[Loaded] = []
+    errors: list[SeedError] = []
+    for path in files:
+        display = path.relative_to(seeds.parent).as_posix()
+        try:
+            located = load_yaml(path, display)
+        except SeedError as exc:
+            errors.append(exc)
+            continue
+        data = located.value
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            errors.append(SeedError("expected a mapping of record kinds to lists", file=display,
+                                    line=1))
+            continue
+        for kind, items in data.items():
+            if kind not in KINDS:
+                errors.append(SeedError(
+                    f"unknown record kind {kind!r}; expected one of: {', '.join(KINDS)}",
+                    file=display, line=located.line((kind,)),
+                ))
+                continue
+            if not isinstance(items, list):
+                errors.append(SeedError(f"expected a list of {kind}, found {_describe(items)}",
+                                        file=display, line=located.line((kind,))))
+                continue
+            for i, raw in enumerate(items):
+                path_ = (kind, i)
+                try:
+                    model = KINDS[kind].model_validate(raw)
+                except ValidationError as exc:
+                    errors.extend(
+                        _validation_errors(exc, KINDS[kind], raw, located, path_, display)
+                    )
+                    continue
+                out.append(Loaded(kind, model, display, located, path_))
+    if errors:
+        raise SeedErrors(errors)
+    return out

@@ -1,0 +1,168 @@
+"""The published tables: which model fields make up each one, in column order.
+
+Each table is a sequence of column groups taken from the Pydantic models, so the models stay
+the single source of truth for names, types, descriptions and enumerations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from . import models as m
+from ._access import TableName
+
+__all__ = ["TABLES", "Column", "Table", "TableName"]
+
+# Fields of authored records that are not columns: nested lists become link tables, the date
+# spec becomes date_* columns, evidence goes to the evidence table.
+NOT_COLUMNS = {"evidence", "aliases", "participants", "parties", "referents", "subjects", "date"}
+CURATION_FIELDS = tuple(m.Curation.model_fields)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Literal["string", "integer", "date", "boolean"]
+    required: bool
+    description: str
+    enum: tuple[str, ...] = ()
+    pattern: str | None = None
+    minimum: int | None = None
+    min_length: int | None = None
+    ref: m.Ref | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    description: str
+    groups: tuple[tuple[type[BaseModel], tuple[str, ...] | None], ...]
+    primary_key: tuple[str, ...]
+    unique_keys: tuple[tuple[str, ...], ...] = field(default=())
+
+    @property
+    def columns(self) -> list[Column]:
+        out: list[Column] = []
+        for model, names in self.groups:
+            fields = model.model_fields
+            for name in names if names is not None else own_fields(model):
+                out.append(column(name, fields[name]))
+        return out
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def own_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """Column fields a model declares itself (not curation, evidence or nested lists)."""
+    return tuple(
+        n for n in model.model_fields if n not in NOT_COLUMNS and n not in CURATION_FIELDS
+    )
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
+    """Return (base type, optional?, metadata) for an annotation."""
+    optional = False
+    metadata: list[Any] = []
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation, *meta = typing.get_args(annotation)
+            metadata.extend(meta)
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            optional = optional or len(args) < len(typing.get_args(annotation))
+            annotation = args[0]
+        else:
+            return annotation, optional, metadata
+
+
+def column(name: str, info: FieldInfo) -> Column:
+    base, optional, metadata = _unwrap(info.annotation)
+    metadata = [*info.metadata, *metadata]
+    enum: tuple[str, ...] = ()
+    if typing.get_origin(base) is Literal:
+        enum = tuple(str(a) for a in typing.get_args(base))
+        kind: Literal["string", "integer", "date", "boolean"] = "string"
+    elif base is str:
+        kind = "string"
+    elif base is bool:
+        kind = "boolean"
+    elif base is int:
+        kind = "integer"
+    elif base is dt.date:
+        kind = "date"
+    else:  # pragma: no cover - a model change the generator does not know yet
+        raise TypeError(f"column {name}: unsupported type {base!r}")
+    pattern = next((getattr(x, "pattern", None) for x in metadata
+                    if getattr(x, "pattern", None)), None)
+    minimum = next((x.ge for x in metadata if getattr(x, "ge", None) is not None), None)
+    min_length = next((x.min_length for x in metadata
+                       if getattr(x, "min_length", None) is not None), None)
+    ref = next((x for x in metadata if isinstance(x, m.Ref)), None)
+    required = not optional
+    return Column(name, kind, required, info.description or "", enum, pattern, minimum,
+                  min_length, ref)
+
+
+def _authored(model: type[BaseModel], *extra: type[BaseModel],
+              key: type[BaseModel] | None = None) -> tuple[tuple[type[BaseModel],
+                                                               tuple[str, ...] | None], ...]:
+    groups: list[tuple[type[BaseModel], tuple[str, ...] | None]] = []
+    if key is not None:
+        groups.append((key, None))
+    groups.append((model, own_fields(model)))
+    groups.extend((e, None) for e in extra)
+    groups.append((m.Curation, CURATION_FIELDS))
+    groups.append((m.Provenance, None))
+    return tuple(groups)
+
+
+TABLES: dict[str, Table] = {t.name: t for t in [
+    Table("documents", "Documents", "Source articles, pinned by sha256.",
+          ((m.DocumentRow, None),), ("document_id",)),
+    Table("sentences", "Sentences", "Every sentence and heading of each article, with offsets.",
+          ((m.SentenceRow, None),), ("sentence_id",),
+          (("document_id", "position"),)),
+    Table("entities", "Entities", "Countries, people, organisations, places, programmes and "
+          "equipment named in the articles.", _authored(m.Entity, m.EntityCodes),
+          ("entity_id",)),
+    Table("aliases", "Aliases", "Every surface form the articles use for an entity.",
+          _authored(m.Alias, key=m.AliasKey), ("alias_id",), (("entity_id", "alias"),)),
+    Table("posts", "Posts", "People in posts: title and rank as the article gives them.",
+          _authored(m.Post, m.PostDerived), ("post_id",)),
+    Table("mentions", "Mentions", "Pronouns and descriptions resolved to entities.",
+          _authored(m.Mention), ("mention_id",)),
+    Table("mention_referents", "Mention referents", "The entities each mention refers to.",
+          ((m.MentionReferentRow, None),), ("mention_id", "referent_id")),
+    Table("events", "Events", "Talks, visits, signings, exercises and deployments, with "
+          "honest date ranges.", _authored(m.Event, m.EventCodes), ("event_id",)),
+    Table("participants", "Event participants", "Who took part in each event, in what role.",
+          _authored(m.Participant, key=m.ParticipantKey), ("participant_id",),
+          (("event_id", "entity_id"),)),
+    Table("agreements", "Agreements", "Agreements, memoranda and cooperation plans.",
+          _authored(m.Agreement), ("agreement_id",)),
+    Table("agreement_parties", "Agreement parties", "The parties to each agreement.",
+          _authored(m.Party, key=m.PartyKey), ("party_id",),
+          (("agreement_id", "entity_id"),)),
+    Table("statements", "Statements", "Attributed statements and editorial claims.",
+          _authored(m.Statement), ("statement_id",)),
+    Table("statement_subjects", "Statement subjects", "Records each statement is about.",
+          ((m.StatementSubjectRow, None),), ("statement_id", "subject_id")),
+    Table("relations", "Relations", "Relations between parties and places, with modality.",
+          _authored(m.Relation), ("relation_id",)),
+    Table("evidence", "Evidence", "Every span of source text behind every record.",
+          ((m.EvidenceRow, None),), ("evidence_id",)),
+    Table("coverage", "Coverage", "For each sentence: cited by records, or excluded and why.",
+          ((m.CoverageRow, None),), ("sentence_id",)),
+]}
+

@@ -1,0 +1,190 @@
+"""Controlled vocabularies: every enumerated value with its meaning.
+
+The Literal types in `models` are generated from these dictionaries' keys, so a value and its
+definition cannot drift apart. The curation guide and the data dictionary print them.
+"""
+
+from __future__ import annotations
+
+ENTITY_TYPES = {
+    "country": "A sovereign state. ISO 3166-1 codes are derived from the name.",
+    "person": "A named individual.",
+    "organisation": "A government body, armed force or other institution.",
+    "media": "A news outlet or group of outlets a statement is attributed to.",
+    "place": "A settlement, administrative area or region.",
+    "facility": "A fixed site such as an airbase.",
+    "border": "A boundary or line of control between states.",
+    "programme": "A named programme or project (e.g. an economic corridor).",
+    "equipment": "A type of weapon system or platform.",
+}
+
+ALIAS_TYPES = {
+    "name": "A full or partial proper name as written.",
+    "abbreviation": "An acronym or short form given in the article.",
+    "titled": "A name with a title or rank (e.g. 'Gen. Wei').",
+    "descriptive": "A description used as a name (e.g. 'the Chinese military').",
+    "demonym": "An adjectival or possessive form (e.g. 'Pakistani', 'China's').",
+}
+
+MENTION_TYPES = {
+    "pronoun": "A pronoun (he, it, both) standing for an entity mentioned elsewhere.",
+    "description": "A definite description (the two sides, the troops) standing for entities.",
+}
+
+EVENT_TYPES = {
+    "talks": "Leaders or officials hold talks or discuss issues.",
+    "meeting": "A meeting or courtesy call between officials.",
+    "visit": "An official travels to another country or place.",
+    "signing": "Parties sign an agreement or memorandum.",
+    "exercise": "A joint military exercise or drill.",
+    "deployment": "Military personnel or equipment move to take part in an activity.",
+}
+
+# Event type -> (PLOVER event, PLOVER mode, CAMEO code). See docs/CURATION.md.
+EVENT_CODES: dict[str, tuple[str, str | None, str]] = {
+    "talks": ("CONSULT", None, "040"),
+    "meeting": ("CONSULT", None, "040"),
+    "visit": ("CONSULT", "visit", "042"),
+    "signing": ("SUPPORT", None, "057"),
+    "exercise": ("COOPERATE", None, "062"),
+    "deployment": ("COOPERATE", None, "062"),
+}
+
+EVENT_STATUS = {
+    "occurred": "Happened before the publication date.",
+    "ongoing": "Under way at the publication date.",
+    "planned": "Announced for after the publication date.",
+}
+
+PARTICIPANT_ROLES = {
+    "visitor": "Travels to the host (the PLOVER actor of a visit).",
+    "host": "Receives the visitor (the PLOVER recipient).",
+    "signatory": "Party that signed the agreement.",
+    "participant": "Takes part on an equal footing (e.g. an exercise).",
+    "deployed": "Personnel or unit sent to the event.",
+}
+
+PLACE_PRECISION = {
+    "facility": "An exact site (e.g. an airbase).",
+    "city": "A city or town.",
+    "district": "A district or similar sub-region.",
+    "region": "A province, state or region.",
+    "country": "Only the country is known.",
+}
+
+BASIS = {
+    "stated": "The article says it in so many words.",
+    "inferred": "A curator's reading of the article; the reason is in confidence_reason or note.",
+}
+
+DATE_PRECISION = {
+    "day": "The range is one day (date_start == date_end).",
+    "week": "The range spans 2 to 7 days.",
+    "month": "The range lies within one calendar month.",
+    "year": "The range lies within one calendar year.",
+    "unknown": "A bound is open (null) or the range crosses a year boundary.",
+}
+
+DATE_METHODS = {
+    "stated": "A calendar date written in the article (e.g. 'March 2011').",
+    "resolved": "A relative expression resolved by a named rule against the publication date "
+    "or another event's date.",
+    "inferred": "A range a curator inferred from the article; explained in date_reason.",
+    "bounded": "Only a bound is known (e.g. 'have signed': on or before publication).",
+}
+
+AGREEMENT_TYPES = {
+    "mou": "Memorandum of understanding.",
+    "agreement": "A formal agreement between parties.",
+    "plan": "A cooperation plan or programme of activities.",
+}
+
+PARTY_ROLES = {
+    "party": "A party to the agreement.",
+}
+
+ATTRIBUTION_TYPES = {
+    "official": "A named official.",
+    "ministry": "A government ministry.",
+    "military": "An armed force or its spokespeople.",
+    "state_media": "State or official media.",
+    "reports": "Unnamed reports.",
+    "article": "The article's own (editorial) voice.",
+}
+
+SPEECH_TYPES = {
+    "direct": "Quoted words, inside quotation marks.",
+    "indirect": "Reported speech without quotation marks.",
+    "mixed": "Reported speech that embeds a quoted fragment.",
+    "editorial": "Not speech: the article's own evaluative wording.",
+}
+
+MODALITIES = {
+    "asserted": "Stated as fact in the article's own voice.",
+    "attributed": "Stated as fact, credited to a named source (ministry, media, official).",
+    "hedged": "Qualified: 'according to reports', 'appears to be', 'is said to'.",
+    "editorial": "The article's evaluative voice (loaded wording, a slanted heading).",
+}
+
+RELATION_TYPES = {
+    "alliance": "The parties are described as allies or friends.",
+    "military_ties": "Close military relations between the parties.",
+    "defence_partnership": "A growing or established defence partnership.",
+    "co_production": "The subject helps the object produce the equipment in `about_id`.",
+    "tension": "Rising or existing tension between the parties.",
+    "border_friction": "Friction along a shared border (place_id).",
+    "located_in": "The subject place lies within the object place.",
+    "near": "The subject place lies near the object place (direction in description).",
+    "involved_in": "The subject plays a role in the object (a programme).",
+    "belongs_to": "The subject (a facility) belongs to the object (an organisation).",
+}
+
+CURATION_STATUS = {
+    "draft": "Written, not yet reviewed.",
+    "reviewed": "Read against the article by a second curator.",
+}
+
+CONFIDENCE = {
+    "high": "The article states it plainly.",
+    "medium": "Depends on a reading of the article; reason given.",
+    "low": "Uncertain; reason given.",
+}
+
+EVIDENCE_ROLES = {
+    "support": "The span states the fact.",
+    "mention": "The span is where an alias or pronoun occurs.",
+    "antecedent": "The span names the entity a pronoun or description refers to.",
+}
+
+SENTENCE_KINDS = {
+    "sentence": "A sentence of the article's body.",
+    "heading": "A heading (one line without final punctuation).",
+}
+
+COVERAGE_STATUS = {
+    "covered": "At least one record cites the sentence.",
+    "excluded": "No record cites it; the reason is given.",
+}
+
+ALL: dict[str, dict[str, str]] = {
+    "entity_type": ENTITY_TYPES,
+    "alias_type": ALIAS_TYPES,
+    "mention_type": MENTION_TYPES,
+    "event_type": EVENT_TYPES,
+    "status": EVENT_STATUS,
+    "role": PARTICIPANT_ROLES,
+    "place_precision": PLACE_PRECISION,
+    "basis": BASIS,
+    "date_precision": DATE_PRECISION,
+    "date_method": DATE_METHODS,
+    "agreement_type": AGREEMENT_TYPES,
+    "attribution_type": ATTRIBUTION_TYPES,
+    "speech": SPEECH_TYPES,
+    "modality": MODALITIES,
+    "relation_type": RELATION_TYPES,
+    "curation_status": CURATION_STATUS,
+    "confidence": CONFIDENCE,
+    "evidence_role": EVIDENCE_ROLES,
+    "sentence_kind": SENTENCE_KINDS,
+    "coverage_status": COVERAGE_STATUS,
+}

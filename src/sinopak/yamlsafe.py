@@ -1,0 +1,99 @@
+"""Safe YAML reading that remembers where every value came from.
+
+PyYAML's SafeLoader composes the node tree (no arbitrary tags: `!!python/object` is refused);
+we then build plain Python values ourselves so that each value keeps its line number. Anchors
+and aliases are refused outright: hand-written records do not need them, and refusing them
+makes alias bombs ("billion laughs") impossible.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import SeedError
+
+MAX_BYTES = 5_000_000
+Path_ = tuple[str | int, ...]
+
+
+class Located:
+    """Parsed YAML plus the 1-based line of every mapping key and sequence item."""
+
+    def __init__(self, value: Any, lines: dict[Path_, int]) -> None:
+        self.value = value
+        self.lines = lines
+
+    def line(self, path: Path_) -> int | None:
+        """Line of `path`, or of its closest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+
+def _loader() -> type[yaml.SafeLoader]:
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[no-any-return]
+
+
+def load_yaml(path: Path, display: str) -> Located:
+    """Read one YAML file safely; raise SeedError naming the file and line on any problem."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SeedError(f"cannot read: {exc.strerror}", file=display) from None
+    if size > MAX_BYTES:
+        raise SeedError(f"file is {size} bytes; the limit is {MAX_BYTES}", file=display)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SeedError(f"not valid UTF-8 at byte {exc.start}", file=display) from None
+    try:
+        node = yaml.compose(text, Loader=_loader())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise SeedError(f"malformed YAML: {exc.problem or exc}", file=display, line=line) from None
+    except yaml.YAMLError as exc:
+        raise SeedError(f"malformed YAML: {exc}", file=display) from None
+    lines: dict[Path_, int] = {}
+    if node is None:
+        return Located(None, lines)
+    lines[()] = node.start_mark.line + 1
+    value = _build(node, (), lines, display, set())
+    return Located(value, lines)
+
+
+def _build(
+    node: yaml.Node, path: Path_, lines: dict[Path_, int], display: str, seen: set[int]
+) -> Any:
+    line = node.start_mark.line + 1
+    if id(node) in seen:
+        raise SeedError("YAML anchors and aliases are not allowed in seeds", file=display, line=line)
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                raise SeedError("mapping keys must be plain strings", file=display,
+                                line=key_node.start_mark.line + 1)
+            key = key_node.value
+            if key in out:
+                raise SeedError(f"duplicate key {key!r}", file=display,
+                                line=key_node.start_mark.line + 1)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            out[key] = _build(value_node, (*path, key), lines, display, seen)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for i, item in enumerate(node.value):
+            lines[(*path, i)] = item.start_mark.line + 1
+            items.append(_build(item, (*path, i), lines, display, seen))
+        return items
+    try:  # construct one scalar with the safe constructors only
+        return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        raise SeedError(f"unsupported YAML tag: {exc.problem}", file=display, line=line) from None
