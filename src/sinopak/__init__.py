@@ -26,7 +26,6 @@ from ._access import (
     tables,
     verify,
 )
-from ._access import data_dir as _data_dir
 
 __all__ = [
     "TableName",

@@ -20,9 +20,22 @@ if TYPE_CHECKING:
     import pyarrow
 
 TableName = Literal[
-    "documents", "sentences", "entities", "aliases", "posts", "mentions", "mention_referents",
-    "events", "participants", "agreements", "agreement_parties", "statements",
-    "statement_subjects", "relations", "evidence", "coverage",
+    "documents",
+    "sentences",
+    "entities",
+    "aliases",
+    "posts",
+    "mentions",
+    "mention_referents",
+    "events",
+    "participants",
+    "agreements",
+    "agreement_parties",
+    "statements",
+    "statement_subjects",
+    "relations",
+    "evidence",
+    "coverage",
 ]
 Backend = Literal["python", "arrow", "pandas", "polars"]
 
@@ -37,8 +50,10 @@ def data_dir() -> Path:
     for folder in (here / "data", here.parent.parent / "dist"):
         if (folder / "datapackage.json").is_file():
             return folder
-    raise SinopakError(f"no data package found in {here / 'data'} (is sinopak installed from "
-                       "a wheel, or is dist/ built?)")
+    raise SinopakError(
+        f"no data package found in {here / 'data'} (is sinopak installed from "
+        "a wheel, or is dist/ built?)"
+    )
 
 
 @functools.cache
@@ -120,8 +135,11 @@ def load(name: TableName, backend: Backend = "python") -> Any:
     pd = _need("pandas", "pandas")
     import pyarrow as pa
 
-    mapping = {pa.int64(): pd.Int64Dtype(), pa.string(): pd.StringDtype(),
-               pa.bool_(): pd.BooleanDtype()}
+    mapping = {
+        pa.int64(): pd.Int64Dtype(),
+        pa.string(): pd.StringDtype(),
+        pa.bool_(): pd.BooleanDtype(),
+    }
     frame = table.to_pandas(types_mapper=mapping.get, date_as_object=False)
     return frame
 
@@ -160,7 +178,9 @@ def verify() -> None:
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
         size = res.get("bytes", res.get("sinopak:bytes"))
         if len(data) != size or digest != res.get("hash"):
-            bad.append(f"{res['name']} ({res['path']}): expected {size} bytes "
-                       f"{res.get('hash')}, found {len(data)} bytes {digest}")
+            bad.append(
+                f"{res['name']} ({res['path']}): expected {size} bytes "
+                f"{res.get('hash')}, found {len(data)} bytes {digest}"
+            )
     if bad:
         raise IntegrityError("bundled data does not match datapackage.json:\n" + "\n".join(bad))

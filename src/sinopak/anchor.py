@@ -47,20 +47,31 @@ def anchor_file(path: Path, corpus: Corpus, display: str) -> int:
             continue
         sid, quote = span.get("sentence_id"), span["quote"]
         if sid not in sentences:
-            raise SeedError(f"unknown sentence {sid!r}", file=display, line=n,
-                            field="sentence_id")
-        doc, sent = sentences[sid]
+            raise SeedError(f"unknown sentence {sid!r}", file=display, line=n, field="sentence_id")
+        _, sent = sentences[sid]
         hits = [m.start() for m in re.finditer(_pattern(quote), sent.text)]
         occurrence = span.pop("occurrence", None)
         if not hits:
-            raise SeedError(f"quote {quote!r} is not in sentence {sid}: {sent.text!r}",
-                            file=display, line=n, field="quote")
+            raise SeedError(
+                f"quote {quote!r} is not in sentence {sid}: {sent.text!r}",
+                file=display,
+                line=n,
+                field="quote",
+            )
         if len(hits) > 1 and occurrence is None:
-            raise SeedError(f"quote {quote!r} occurs {len(hits)} times in {sid}; add "
-                            "occurrence: N", file=display, line=n, field="quote")
+            raise SeedError(
+                f"quote {quote!r} occurs {len(hits)} times in {sid}; add occurrence: N",
+                file=display,
+                line=n,
+                field="quote",
+            )
         start = sent.start + hits[(occurrence or 1) - 1]
-        parts = [f"sentence_id: {sid}", f"start: {start}", f"end: {start + len(quote)}",
-                 f"quote: {json.dumps(quote, ensure_ascii=False)}"]
+        parts = [
+            f"sentence_id: {sid}",
+            f"start: {start}",
+            f"end: {start + len(quote)}",
+            f"quote: {json.dumps(quote, ensure_ascii=False)}",
+        ]
         parts += [f"{k}: {v}" for k, v in span.items() if k not in ("sentence_id", "quote")]
         lines[n - 1] = f"{match.group('indent')}{{{', '.join(parts)}}}\n"
         count += 1

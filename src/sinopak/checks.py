@@ -62,10 +62,13 @@ def check(corpus: Corpus) -> tuple[list[SeedError], dict[str, dates.ResolvedDate
     for unit in all_units:
         if unit.record_id in seen:
             first = seen[unit.record_id]
-            errors.append(unit.error(
-                f"duplicate id {unit.record_id!r}; first defined at "
-                f"{first.loaded.file}:{first.loaded.line_of(*first.path)}",
-                *_id_field(unit)))
+            errors.append(
+                unit.error(
+                    f"duplicate id {unit.record_id!r}; first defined at "
+                    f"{first.loaded.file}:{first.loaded.line_of(*first.path)}",
+                    *_id_field(unit),
+                )
+            )
         else:
             seen[unit.record_id] = unit
     by_table: dict[str, dict[str, Unit]] = {}
@@ -83,57 +86,96 @@ def check(corpus: Corpus) -> tuple[list[SeedError], dict[str, dates.ResolvedDate
                 continue  # evidence checks below
             target = by_table.get(ref.table, {}).get(value)
             if target is None:
-                errors.append(unit.error(
-                    f"expected an id from table {ref.table}, found {value!r} (no such record)",
-                    *path))
+                errors.append(
+                    unit.error(
+                        f"expected an id from table {ref.table}, found {value!r} (no such record)",
+                        *path,
+                    )
+                )
             elif ref.types and getattr(target.model, "entity_type", None) not in ref.types:
-                errors.append(unit.error(
-                    f"expected an entity of type {' or '.join(ref.types)}, found {value!r} of "
-                    f"type {getattr(target.model, 'entity_type', None)!r}", *path))
+                errors.append(
+                    unit.error(
+                        f"expected an entity of type {' or '.join(ref.types)}, found {value!r} of "
+                        f"type {getattr(target.model, 'entity_type', None)!r}",
+                        *path,
+                    )
+                )
 
     # 3. evidence is exact and inside its sentence; verbatim fields appear in it
     for unit in all_units:
         for i, ev in enumerate(unit.model.evidence):
             found = sentences.get(ev.sentence_id)
             if found is None:
-                errors.append(unit.error(f"unknown sentence {ev.sentence_id!r}",
-                                         "evidence", i, "sentence_id"))
+                errors.append(
+                    unit.error(f"unknown sentence {ev.sentence_id!r}", "evidence", i, "sentence_id")
+                )
                 continue
             doc, sent = found
             text = doc.source.text
             if ev.end <= ev.start or ev.end > len(text):
-                errors.append(unit.error(
-                    f"offsets [{ev.start}, {ev.end}) are out of range for a text of "
-                    f"{len(text)} code points", "evidence", i, "start"))
+                errors.append(
+                    unit.error(
+                        f"offsets [{ev.start}, {ev.end}) are out of range for a text of "
+                        f"{len(text)} code points",
+                        "evidence",
+                        i,
+                        "start",
+                    )
+                )
                 continue
-            actual = text[ev.start:ev.end]
+            actual = text[ev.start : ev.end]
             if actual != ev.quote:
                 hint = _locate(sent.text, ev.quote, sent.start)
-                errors.append(unit.error(
-                    f"quote does not match the source at [{ev.start}, {ev.end}): expected "
-                    f"{ev.quote!r}, source has {actual!r}{hint}", "evidence", i, "quote"))
+                errors.append(
+                    unit.error(
+                        f"quote does not match the source at [{ev.start}, {ev.end}): expected "
+                        f"{ev.quote!r}, source has {actual!r}{hint}",
+                        "evidence",
+                        i,
+                        "quote",
+                    )
+                )
             elif not (sent.start <= ev.start and ev.end <= sent.end):
-                errors.append(unit.error(
-                    f"quote lies outside its cited sentence {ev.sentence_id} "
-                    f"[{sent.start}, {sent.end})", "evidence", i, "sentence_id"))
+                errors.append(
+                    unit.error(
+                        f"quote lies outside its cited sentence {ev.sentence_id} "
+                        f"[{sent.start}, {sent.end})",
+                        "evidence",
+                        i,
+                        "sentence_id",
+                    )
+                )
         quotes = [ev.quote for ev in unit.model.evidence]
-        for name in VERBATIM:
-            value = getattr(unit.model, name, None)
-            if isinstance(value, str) and not any(value in q for q in quotes):
-                errors.append(unit.error(
-                    f"{name} must appear verbatim in the record's evidence; {value!r} is in "
-                    "none of its quotes", name))
+        for field_name in VERBATIM:
+            verbatim = getattr(unit.model, field_name, None)
+            if isinstance(verbatim, str) and not any(verbatim in q for q in quotes):
+                errors.append(
+                    unit.error(
+                        f"{field_name} must appear verbatim in the record's evidence; "
+                        f"{verbatim!r} is in none of its quotes",
+                        field_name,
+                    )
+                )
         date_text = getattr(getattr(unit.model, "date", None), "text", None)
         if date_text is not None and not any(date_text in q for q in quotes):
-            errors.append(unit.error(
-                f"date.text must appear verbatim in the record's evidence; {date_text!r} is in "
-                "none of its quotes", "date", "text"))
+            errors.append(
+                unit.error(
+                    f"date.text must appear verbatim in the record's evidence; {date_text!r} is in "
+                    "none of its quotes",
+                    "date",
+                    "text",
+                )
+            )
         if isinstance(unit.model, Mention):
             spans = [ev.quote for ev in unit.model.evidence if ev.role == "mention"]
             if unit.model.text not in spans:
-                errors.append(unit.error(
-                    f"text {unit.model.text!r} must equal the quote of its mention span, "
-                    f"found {spans}", "text"))
+                errors.append(
+                    unit.error(
+                        f"text {unit.model.text!r} must equal the quote of its mention span, "
+                        f"found {spans}",
+                        "text",
+                    )
+                )
         if isinstance(unit.model, Statement):
             errors.extend(_check_statement(unit, unit.model))
 
@@ -149,16 +191,24 @@ def check(corpus: Corpus) -> tuple[list[SeedError], dict[str, dates.ResolvedDate
             if sid not in sentences:
                 errors.append(loaded.error(f"unknown sentence {sid!r}", "sentence_id"))
             elif sid in cited:
-                errors.append(loaded.error(f"sentence {sid} is cited by records; it cannot "
-                                           "also be excluded", "sentence_id"))
+                errors.append(
+                    loaded.error(
+                        f"sentence {sid} is cited by records; it cannot also be excluded",
+                        "sentence_id",
+                    )
+                )
             excluded[sid] = loaded
     for sid, (doc, sent) in sentences.items():
         if sid not in cited and sid not in excluded:
-            errors.append(SeedError(
-                f"sentence {sid} is not cited by any record and not excluded: {sent.text[:60]!r}"
-                " (add a record citing it, or an `exclusions` entry with a reason)",
-                file=f"seeds/{doc.seed.file}", line=doc.source.text.count("\n", 0,
-                                                                        sent.start) + 1))
+            errors.append(
+                SeedError(
+                    f"sentence {sid} is not cited by any record and not excluded: "
+                    f"{sent.text[:60]!r}"
+                    " (add a record citing it, or an `exclusions` entry with a reason)",
+                    file=f"seeds/{doc.seed.file}",
+                    line=doc.source.text.count("\n", 0, sent.start) + 1,
+                )
+            )
     return errors, resolved
 
 
@@ -179,18 +229,26 @@ def _locate(sentence: str, quote: str, offset: int) -> str:
 def _check_statement(unit: Unit, st: Statement) -> Iterator[SeedError]:
     if st.attribution_type == "article":
         if st.speaker_id or st.source_id or st.attribution_text:
-            yield unit.error("a statement in the article's own voice has no speaker, source or "
-                             "attribution_text", "attribution_type")
+            yield unit.error(
+                "a statement in the article's own voice has no speaker, source or attribution_text",
+                "attribution_type",
+            )
         if st.modality != "editorial":
-            yield unit.error(f"the article's own voice is editorial, found modality "
-                             f"{st.modality!r}", "modality")
+            yield unit.error(
+                f"the article's own voice is editorial, found modality {st.modality!r}", "modality"
+            )
         return
     if st.speaker_id is None and st.source_id is None and st.attribution_type != "reports":
-        yield unit.error("a statement needs a speaker_id or a source_id (only unnamed "
-                         "'reports' may have neither); found neither", "speaker_id")
+        yield unit.error(
+            "a statement needs a speaker_id or a source_id (only unnamed "
+            "'reports' may have neither); found neither",
+            "speaker_id",
+        )
     if st.attribution_text is None:
-        yield unit.error("an attributed statement needs attribution_text (the words that "
-                         "attribute it)", "attribution_text")
+        yield unit.error(
+            "an attributed statement needs attribution_text (the words that attribute it)",
+            "attribution_text",
+        )
 
 
 def _resolve_dates(
@@ -205,8 +263,10 @@ def _resolve_dates(
             return resolved[event_id]
         unit = events[event_id]
         if event_id in stack:
-            raise dates.DateError("date.anchor_event_id", "anchor events form a cycle: "
-                                  + " -> ".join((*stack, event_id)))
+            raise dates.DateError(
+                "date.anchor_event_id",
+                "anchor events form a cycle: " + " -> ".join((*stack, event_id)),
+            )
         pub = _record_publication(unit, publication)
         spec = unit.model.date  # type: ignore[attr-defined]
 

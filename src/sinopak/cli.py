@@ -33,14 +33,21 @@ def main(debug: bool) -> None:
 
 
 root_option = click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Project folder (default: the nearest folder above the current one with seeds/).")
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Project folder (default: the nearest folder above the current one with seeds/).",
+)
 
 
 @main.command()
 @root_option
-@click.option("--check", "check_only", is_flag=True,
-              help="Exit 1 if dist/ or schema/ differ from what the seeds build; change nothing.")
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Exit 1 if dist/ or schema/ differ from what the seeds build; change nothing.",
+)
 def build(root: Path | None, check_only: bool) -> None:
     """Rebuild and validate dist/ (and schema/) from seeds/."""
     from .pipeline import build as run_build
@@ -58,8 +65,14 @@ def build(root: Path | None, check_only: bool) -> None:
 
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="Report format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
 def validate(path: Path | None, fmt: str) -> None:
     """Validate a data package (folder or datapackage.json; default: the installed data).
 
@@ -107,8 +120,10 @@ def show(record_id: str) -> None:
                     click.echo(f"  {k}: {v}")
             click.echo("evidence:")
             for ev in _access.evidence(record_id):
-                click.echo(f"  [{ev['role']}] {ev['sentence_id']} [{ev['start']}, {ev['end']}): "
-                           f"{ev['quote']!r}")
+                click.echo(
+                    f"  [{ev['role']}] {ev['sentence_id']} [{ev['start']}, {ev['end']}): "
+                    f"{ev['quote']!r}"
+                )
                 click.echo(f"      in: {ev['sentence']}")
             return
     raise SinopakError(f"no record {record_id!r}; ids look like ent.china, evt.…, stm.…")
@@ -133,8 +148,11 @@ def coverage(root: Path | None) -> None:
                 ids.append(unit.record_id)
     from .models import Exclusion
 
-    excluded = {r.model.sentence_id: r.model.reason for r in corpus.records
-                if isinstance(r.model, Exclusion)}
+    excluded = {
+        r.model.sentence_id: r.model.reason
+        for r in corpus.records
+        if isinstance(r.model, Exclusion)
+    }
     total = covered = 0
     for doc in corpus.documents:
         for s in doc.sentences:

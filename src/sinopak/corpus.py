@@ -42,11 +42,16 @@ def load_corpus_texts(seeds: Path) -> Corpus:
     for seed in load_documents(seeds):
         path = seeds / seed.file
         if path.resolve().parent != seeds.resolve() or "/" in seed.file:
-            raise SeedError(f"source file must sit directly in seeds/, found {seed.file!r}",
-                            file="seeds/documents.yaml", record=seed.document_id, field="file")
+            raise SeedError(
+                f"source file must sit directly in seeds/, found {seed.file!r}",
+                file="seeds/documents.yaml",
+                record=seed.document_id,
+                field="file",
+            )
         source = read_source(path, seed.document_id, seed.sha256)
-        documents.append(Document(seed, source, segment(seed.document_id, source.text,
-                                                        source.metadata_end)))
+        documents.append(
+            Document(seed, source, segment(seed.document_id, source.text, source.metadata_end))
+        )
     return Corpus(documents, [])
 
 

@@ -79,7 +79,7 @@ def _earlier_this_year(spec: DateSpec, pub: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _late_month(spec: DateSpec, pub: dt.date) -> tuple[dt.date, dt.date]:
-    """'late December' (future): days 21 to the end of the next such month not before publication."""
+    """'late December' (future): day 21 to month end, first such month not before publication."""
     month = _find(MONTHS, spec.text, "month")
     year = pub.year if month >= pub.month else pub.year + 1
     return dt.date(year, month, LATE_FIRST_DAY), _last_day(year, month)
@@ -99,8 +99,9 @@ def _on_or_before(spec: DateSpec, pub: dt.date) -> tuple[None, dt.date]:
     return None, pub
 
 
-PUBLICATION_RULES: dict[str, tuple[Callable[[DateSpec, dt.date], tuple[dt.date | None,
-                                                                       dt.date]], str]] = {
+PUBLICATION_RULES: dict[
+    str, tuple[Callable[[DateSpec, dt.date], tuple[dt.date | None, dt.date]], str]
+] = {
     "weekday_on_or_before_publication": (_weekday, "resolved"),
     "last_year": (_last_year, "resolved"),
     "earlier_this_year": (_earlier_this_year, "resolved"),
@@ -123,16 +124,22 @@ def resolve(
     anchor: Callable[[str], ResolvedDate] | None = None,
 ) -> ResolvedDate:
     """Resolve a date spec; raise DateError naming the field when it does not hold."""
+    start: dt.date | None
+    end: dt.date | None
     if spec.rule is not None:
         explicit = [n for n in ("start", "end", "precision", "method") if getattr(spec, n)]
         if explicit:
-            raise DateError(f"date.{explicit[0]}",
-                            f"date.rule {spec.rule!r} computes the range; remove {explicit}")
+            raise DateError(
+                f"date.{explicit[0]}",
+                f"date.rule {spec.rule!r} computes the range; remove {explicit}",
+            )
         if spec.rule == "day_before_event":
             other = _anchor(spec, anchor)
             if other.start is None:
-                raise DateError("date.anchor_event_id", f"anchor event {spec.anchor_event_id} "
-                                "has an open start date")
+                raise DateError(
+                    "date.anchor_event_id",
+                    f"anchor event {spec.anchor_event_id} has an open start date",
+                )
             day = other.start - dt.timedelta(days=1)
             start, end, method = day, day, "resolved"
         elif spec.rule == "during_event":
@@ -141,19 +148,27 @@ def resolve(
         else:
             func, method = PUBLICATION_RULES[spec.rule]
             start, end = func(spec, publication)
-        return ResolvedDate(spec.text, start, end, precision_of(start, end), method, spec.rule,
-                            spec.reason)
+        return ResolvedDate(
+            spec.text, start, end, precision_of(start, end), method, spec.rule, spec.reason
+        )
     if spec.method is None or spec.precision is None:
-        raise DateError("date.method", "without date.rule, give date.method and date.precision "
-                        "(and date.start / date.end)")
+        raise DateError(
+            "date.method",
+            "without date.rule, give date.method and date.precision (and date.start / date.end)",
+        )
     if spec.method == "inferred" and spec.reason is None:
         raise DateError("date.reason", "an inferred date range needs date.reason")
     if spec.start is not None and spec.end is not None and spec.start > spec.end:
-        raise DateError("date.end", f"date range is inverted: start {spec.start} is after "
-                        f"end {spec.end}")
+        raise DateError(
+            "date.end", f"date range is inverted: start {spec.start} is after end {spec.end}"
+        )
     found = precision_of(spec.start, spec.end)
     if spec.precision != found:
-        raise DateError("date.precision", f"precision {spec.precision!r} disagrees with the range "
-                        f"{spec.start}..{spec.end}: expected {found!r}")
-    return ResolvedDate(spec.text, spec.start, spec.end, spec.precision, spec.method, None,
-                        spec.reason)
+        raise DateError(
+            "date.precision",
+            f"precision {spec.precision!r} disagrees with the range "
+            f"{spec.start}..{spec.end}: expected {found!r}",
+        )
+    return ResolvedDate(
+        spec.text, spec.start, spec.end, spec.precision, spec.method, None, spec.reason
+    )

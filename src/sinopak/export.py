@@ -16,7 +16,7 @@ from .schema import FORMATS, MEDIATYPES, PROFILE, resource_name, table_schema
 from .tables import TABLES, Table
 
 PACKAGE_NAME = "sinopak"
-CSV_DIALECT = {"header": True, "delimiter": ",", "lineTerminator": "\n", "quoteChar": "\""}
+CSV_DIALECT = {"header": True, "delimiter": ",", "lineTerminator": "\n", "quoteChar": '"'}
 
 
 def cell_text(value: Any) -> str:
@@ -51,11 +51,22 @@ def json_bytes(rows: list[dict[str, Any]]) -> bytes:
 def arrow_schema(table: Table) -> Any:
     import pyarrow as pa
 
-    types = {"string": pa.string(), "integer": pa.int64(), "date": pa.date32(),
-             "boolean": pa.bool_()}
+    types = {
+        "string": pa.string(),
+        "integer": pa.int64(),
+        "date": pa.date32(),
+        "boolean": pa.bool_(),
+    }
     return pa.schema(
-        [pa.field(c.name, types[c.kind], nullable=not c.required,
-                  metadata={"description": c.description}) for c in table.columns],
+        [
+            pa.field(
+                c.name,
+                types[c.kind],
+                nullable=not c.required,
+                metadata={"description": c.description},
+            )
+            for c in table.columns
+        ],
         metadata={"sinopak.table": table.name, "description": table.description},
     )
 
@@ -66,8 +77,12 @@ def write_parquet(path: Path, table: Table, rows: list[dict[str, Any]]) -> None:
 
     schema = arrow_schema(table)
     columns = {c: [r[c] for r in rows] for c in table.column_names}
-    pq.write_table(pa.Table.from_pydict(columns, schema=schema), path, compression="zstd",
-                   write_statistics=True)
+    pq.write_table(
+        pa.Table.from_pydict(columns, schema=schema),
+        path,
+        compression="zstd",
+        write_statistics=True,
+    )
 
 
 def file_facts(path: Path) -> tuple[int, str]:
@@ -93,9 +108,13 @@ def write_package(
             size, digest = file_facts(path)
             suffix = "" if fmt == "csv" else f"-{fmt}"
             res: dict[str, Any] = {
-                "name": resource_name(name, fmt), "type": "table", "title": table.title,
-                "description": table.description, "path": f"{fmt}/{name}.{fmt}",
-                "format": fmt, "mediatype": MEDIATYPES[fmt],
+                "name": resource_name(name, fmt),
+                "type": "table",
+                "title": table.title,
+                "description": table.description,
+                "path": f"{fmt}/{name}.{fmt}",
+                "format": fmt,
+                "mediatype": MEDIATYPES[fmt],
             }
             if fmt != "parquet":
                 res["encoding"] = "utf-8"
@@ -113,18 +132,32 @@ def write_package(
         target = out / "sources" / doc.seed.file
         shutil.copyfile(doc.source.path, target)
         size, digest = file_facts(target)
-        title = (f"News article of {doc.source.publication_date.isoformat()} "
-                 f"({doc.seed.document_id}); publisher "
-                 f"{doc.seed.publisher or 'not stated in the source'}")
-        resources.append({
-            "name": f"source-{doc.seed.document_id}", "title": title,
-            "description": "Exact text of the source article; every offset in this package "
-            "counts Unicode code points into it.",
-            "path": f"sources/{doc.seed.file}", "format": "txt", "mediatype": "text/plain",
-            "encoding": "utf-8", "bytes": size, "hash": digest,
-            "licenses": [{"name": "other-closed", "title": "Copyright of the original "
-                          "publisher; quoted verbatim for verification only"}],
-        })
+        title = (
+            f"News article of {doc.source.publication_date.isoformat()} "
+            f"({doc.seed.document_id}); publisher "
+            f"{doc.seed.publisher or 'not stated in the source'}"
+        )
+        resources.append(
+            {
+                "name": f"source-{doc.seed.document_id}",
+                "title": title,
+                "description": "Exact text of the source article; every offset in this package "
+                "counts Unicode code points into it.",
+                "path": f"sources/{doc.seed.file}",
+                "format": "txt",
+                "mediatype": "text/plain",
+                "encoding": "utf-8",
+                "bytes": size,
+                "hash": digest,
+                "licenses": [
+                    {
+                        "name": "other-closed",
+                        "title": "Copyright of the original "
+                        "publisher; quoted verbatim for verification only",
+                    }
+                ],
+            }
+        )
         sources.append({"title": title, "path": f"sources/{doc.seed.file}"})
     covered = sum(1 for r in rows["coverage"] if r["status"] == "covered")
     total = len(rows["coverage"])
@@ -137,16 +170,28 @@ def write_package(
         "cooperation. Every row cites the exact sentence, quote and code-point offsets in its "
         "source article. Each table is published as CSV, JSON and Parquet with identical rows.",
         "version": version,
-        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
-                      "title": "Creative Commons Attribution 4.0 (the curated records)"}],
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "path": "https://creativecommons.org/licenses/by/4.0/",
+                "title": "Creative Commons Attribution 4.0 (the curated records)",
+            }
+        ],
         "sources": sources,
-        "keywords": ["china", "pakistan", "defence cooperation", "events", "provenance",
-                     "news", "military exercises"],
+        "keywords": [
+            "china",
+            "pakistan",
+            "defence cooperation",
+            "events",
+            "provenance",
+            "news",
+            "military exercises",
+        ],
         "contributors": [{"title": "sinopak contributors", "roles": ["creator"]}],
-        "sinopak:coverage": {"sentences": total, "covered": covered,
-                             "excluded": total - covered},
+        "sinopak:coverage": {"sentences": total, "covered": covered, "excluded": total - covered},
         "resources": resources,
     }
     (out / "datapackage.json").write_text(
-        json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return descriptor

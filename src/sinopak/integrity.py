@@ -26,14 +26,20 @@ def check_integrity(
             for i, row in enumerate(rows, start=2):
                 value = tuple(row[c] for c in cols)
                 if value in seen:
-                    report.add("unique-error" if cols != table.primary_key else "primary-key",
-                               f"{', '.join(cols)} = {value} repeats row {seen[value]}",
-                               resource=name, file=file, row=i, field=cols[0])
+                    report.add(
+                        "unique-error" if cols != table.primary_key else "primary-key",
+                        f"{', '.join(cols)} = {value} repeats row {seen[value]}",
+                        resource=name,
+                        file=file,
+                        row=i,
+                        field=cols[0],
+                    )
                 else:
                     seen[value] = i
         keys[name] = {row[table.primary_key[0]] for row in rows}
-    all_ids = set().union(*(keys[t] for t in TABLES if t not in ("documents", "sentences",
-                                                                 "evidence", "coverage")))
+    all_ids = set().union(
+        *(keys[t] for t in TABLES if t not in ("documents", "sentences", "evidence", "coverage"))
+    )
     for name, table in TABLES.items():
         file = resources[name]["path"]
         for col in table.columns:
@@ -43,14 +49,25 @@ def check_integrity(
             for i, row in enumerate(typed.get(name, []), start=2):
                 value = row[col.name]
                 if value is not None and value not in targets:
-                    report.add("foreign-key", f"{value!r} is not a key of "
-                               f"{col.ref.table if col.ref.table != '*' else 'any record table'}",
-                               resource=name, file=file, row=i, field=col.name)
+                    report.add(
+                        "foreign-key",
+                        f"{value!r} is not a key of "
+                        f"{col.ref.table if col.ref.table != '*' else 'any record table'}",
+                        resource=name,
+                        file=file,
+                        row=i,
+                        field=col.name,
+                    )
     for i, row in enumerate(typed.get("evidence", []), start=2):
         if row["record_id"] not in all_ids:
-            report.add("foreign-key", f"record {row['record_id']!r} does not exist",
-                       resource="evidence", file=resources["evidence"]["path"], row=i,
-                       field="record_id")
+            report.add(
+                "foreign-key",
+                f"record {row['record_id']!r} does not exist",
+                resource="evidence",
+                file=resources["evidence"]["path"],
+                row=i,
+                field="record_id",
+            )
     if report.valid:
         _check_provenance(typed, files, resources, report)
 
@@ -63,14 +80,24 @@ def _check_provenance(
         rname = f"source-{doc['document_id']}"
         data = files.get(rname)
         if data is None:
-            report.add("missing-resource", f"source text {rname} is not in the package",
-                       resource="documents", row=i, field="document_id")
+            report.add(
+                "missing-resource",
+                f"source text {rname} is not in the package",
+                resource="documents",
+                row=i,
+                field="document_id",
+            )
             continue
         digest = hashlib.sha256(data).hexdigest()
         if digest != doc["sha256"]:
-            report.add("source-hash", f"source sha256 is {digest}, documents says "
-                       f"{doc['sha256']}", resource="documents", file=resources[rname]["path"],
-                       row=i, field="sha256")
+            report.add(
+                "source-hash",
+                f"source sha256 is {digest}, documents says {doc['sha256']}",
+                resource="documents",
+                file=resources[rname]["path"],
+                row=i,
+                field="sha256",
+            )
         texts[doc["document_id"]] = data.decode("utf-8")
     sentences: dict[str, tuple[str, int, int]] = {}
     for i, s in enumerate(typed["sentences"], start=2):
@@ -78,13 +105,20 @@ def _check_provenance(
         if text is None:
             continue
         sentences[s["sentence_id"]] = (text, s["start"], s["end"])
-        if text[s["start"]:s["end"]] != s["text"]:
-            report.add("quote-mismatch", f"text differs from the source at [{s['start']}, "
-                       f"{s['end']})", resource="sentences", file=resources["sentences"]["path"],
-                       row=i, field="text")
+        if text[s["start"] : s["end"]] != s["text"]:
+            report.add(
+                "quote-mismatch",
+                f"text differs from the source at [{s['start']}, {s['end']})",
+                resource="sentences",
+                file=resources["sentences"]["path"],
+                row=i,
+                field="text",
+            )
     spans = [("evidence", "start", "end", "quote")] + [
         (name, "quote_start", "quote_end", "quote")
-        for name, t in TABLES.items() if "quote_start" in t.column_names]
+        for name, t in TABLES.items()
+        if "quote_start" in t.column_names
+    ]
     for name, start_col, end_col, quote_col in spans:
         file = resources[name]["path"]
         for i, row in enumerate(typed.get(name, []), start=2):
@@ -94,13 +128,31 @@ def _check_provenance(
             text, s_start, s_end = found
             start, end = row[start_col], row[end_col]
             if not 0 <= start < end <= len(text):
-                report.add("offset-error", f"offsets [{start}, {end}) out of range",
-                           resource=name, file=file, row=i, field=start_col)
+                report.add(
+                    "offset-error",
+                    f"offsets [{start}, {end}) out of range",
+                    resource=name,
+                    file=file,
+                    row=i,
+                    field=start_col,
+                )
             elif text[start:end] != row[quote_col]:
-                report.add("quote-mismatch", f"quote {row[quote_col]!r} differs from the source "
-                           f"at [{start}, {end}): {text[start:end]!r}", resource=name,
-                           file=file, row=i, field=quote_col)
+                report.add(
+                    "quote-mismatch",
+                    f"quote {row[quote_col]!r} differs from the source "
+                    f"at [{start}, {end}): {text[start:end]!r}",
+                    resource=name,
+                    file=file,
+                    row=i,
+                    field=quote_col,
+                )
             elif not (s_start <= start and end <= s_end):
-                report.add("offset-error", f"quote at [{start}, {end}) lies outside sentence "
-                           f"{row['sentence_id']} [{s_start}, {s_end})", resource=name,
-                           file=file, row=i, field=start_col)
+                report.add(
+                    "offset-error",
+                    f"quote at [{start}, {end}) lies outside sentence "
+                    f"{row['sentence_id']} [{s_start}, {s_end})",
+                    resource=name,
+                    file=file,
+                    row=i,
+                    field=start_col,
+                )

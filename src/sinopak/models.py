@@ -44,7 +44,14 @@ RecordId = Annotated[str, StringConstraints(pattern=r"^[a-z]+\.[a-z0-9_./-]+$")]
 Offset = Annotated[int, Field(ge=0)]
 
 EntityType = Literal[
-    "country", "person", "organisation", "media", "place", "facility", "border", "programme",
+    "country",
+    "person",
+    "organisation",
+    "media",
+    "place",
+    "facility",
+    "border",
+    "programme",
     "equipment",
 ]
 AliasType = Literal["name", "abbreviation", "titled", "descriptive", "demonym"]
@@ -62,8 +69,16 @@ AttributionType = Literal["official", "ministry", "military", "state_media", "re
 SpeechType = Literal["direct", "indirect", "mixed", "editorial"]
 Modality = Literal["asserted", "attributed", "hedged", "editorial"]
 RelationType = Literal[
-    "alliance", "military_ties", "defence_partnership", "co_production", "tension",
-    "border_friction", "located_in", "near", "involved_in", "belongs_to",
+    "alliance",
+    "military_ties",
+    "defence_partnership",
+    "co_production",
+    "tension",
+    "border_friction",
+    "located_in",
+    "near",
+    "involved_in",
+    "belongs_to",
 ]
 CurationStatus = Literal["draft", "reviewed"]
 Confidence = Literal["high", "medium", "low"]
@@ -95,8 +110,9 @@ class Evidence(BaseModel):
     sentence_id: Annotated[SentenceId, Ref("sentences")] = Field(
         description="The sentence the quote lies in."
     )
-    start: Offset = Field(description="Start of the quote: Unicode code points into the source "
-                          "file, inclusive.")
+    start: Offset = Field(
+        description="Start of the quote: Unicode code points into the source file, inclusive."
+    )
     end: Offset = Field(description="End of the quote: code points, exclusive.")
     quote: Text = Field(description="Exact text of the source at [start, end).")
     role: EvidenceRole = Field(default="support", description="What the span does for the record.")
@@ -155,8 +171,10 @@ class Post(Record):
     )
     rank: Text | None = Field(default=None, description="Military rank as written (Gen, General).")
     as_of_event_id: Annotated[EventId, Ref("events")] | None = Field(
-        default=None, description="The event at whose time the article gives the post, when "
-        "it is not current at publication (e.g. a visit last year).")
+        default=None,
+        description="The event at whose time the article gives the post, when "
+        "it is not current at publication (e.g. a visit last year).",
+    )
 
 
 class Mention(Record):
@@ -197,21 +215,27 @@ class Event(Record):
     event_id: EventId = Field(description="Stable id of the event, `evt.<slug>`.")
     event_type: EventType = Field(description="Kind of event (vocabulary in docs/CURATION.md).")
     label: Text = Field(description="Short human-readable summary.")
-    topic: Text | None = Field(default=None, description="What was discussed or aimed at, "
-                               "verbatim from the article.")
+    topic: Text | None = Field(
+        default=None, description="What was discussed or aimed at, verbatim from the article."
+    )
     status: EventStatus = Field(description="occurred, ongoing or planned, as of publication.")
     modality: Modality = Field(description="How the article presents the event.")
     parent_event_id: Annotated[EventId, Ref("events")] | None = Field(
-        default=None, description="A larger event this one is part of (a visit).")
+        default=None, description="A larger event this one is part of (a visit)."
+    )
     agreement_id: Annotated[AgreementId, Ref("agreements")] | None = Field(
-        default=None, description="The agreement signed (signings), or the plan the event is "
-        "a project of.")
+        default=None,
+        description="The agreement signed (signings), or the plan the event is a project of.",
+    )
     place_id: Annotated[EntityId, Ref("entities", PLACE_TYPES)] | None = Field(
-        default=None, description="Where the event took or takes place.")
-    place_precision: PlacePrecision | None = Field(default=None,
-                                                   description="How exact place_id is.")
-    place_basis: Basis | None = Field(default=None, description="Whether the place is stated "
-                                      "or inferred.")
+        default=None, description="Where the event took or takes place."
+    )
+    place_precision: PlacePrecision | None = Field(
+        default=None, description="How exact place_id is."
+    )
+    place_basis: Basis | None = Field(
+        default=None, description="Whether the place is stated or inferred."
+    )
     date: DateSpec = Field(description="Date phrase and rule (authoring only).")
     participants: list[Participant] = Field(default_factory=list)
 
@@ -225,7 +249,8 @@ class Event(Record):
 
 class Party(Record):
     entity_id: Annotated[EntityId, Ref("entities", ("country", "organisation"))] = Field(
-        description="A party to the agreement.")
+        description="A party to the agreement."
+    )
     role: PartyRole = Field(default="party", description="Role in the agreement.")
 
 
@@ -236,7 +261,8 @@ class Agreement(Record):
     short_name: Text | None = Field(default=None, description="Abbreviation given in the article.")
     purpose: Text | None = Field(default=None, description="Purpose, verbatim from the article.")
     signing_event_id: Annotated[EventId, Ref("events")] | None = Field(
-        default=None, description="The signing event, if recorded.")
+        default=None, description="The signing event, if recorded."
+    )
     modality: Modality = Field(description="How the article presents the agreement.")
     parties: list[Party] = Field(default_factory=list)
 
@@ -244,18 +270,23 @@ class Agreement(Record):
 class Statement(Record):
     statement_id: StatementId = Field(description="Stable id of the statement, `stm.<slug>`.")
     speaker_id: Annotated[EntityId, Ref("entities")] | None = Field(
-        default=None, description="Who is said to have said it.")
+        default=None, description="Who is said to have said it."
+    )
     source_id: Annotated[EntityId, Ref("entities")] | None = Field(
-        default=None, description="Who reports it (media, ministry), when not the speaker.")
+        default=None, description="Who reports it (media, ministry), when not the speaker."
+    )
     attribution_text: Text | None = Field(
-        default=None, description="The attribution as written ('a report in China's official "
-        "media said'); null for the article's own voice.")
+        default=None,
+        description="The attribution as written ('a report in China's official "
+        "media said'); null for the article's own voice.",
+    )
     attribution_type: AttributionType = Field(description="Kind of source.")
     speech: SpeechType = Field(description="direct, indirect, mixed or editorial.")
     content: Text = Field(description="What is said, verbatim from the article.")
     modality: Modality = Field(description="attributed, hedged or editorial.")
     subjects: list[Annotated[RecordId, Ref("*")]] = Field(
-        min_length=1, description="Records the statement is about.")
+        min_length=1, description="Records the statement is about."
+    )
 
 
 class Relation(Record):
@@ -264,9 +295,11 @@ class Relation(Record):
     subject_id: Annotated[EntityId, Ref("entities")] = Field(description="First party.")
     object_id: Annotated[EntityId, Ref("entities")] = Field(description="Second party.")
     about_id: Annotated[EntityId, Ref("entities")] | None = Field(
-        default=None, description="What the relation concerns (equipment, programme).")
+        default=None, description="What the relation concerns (equipment, programme)."
+    )
     place_id: Annotated[EntityId, Ref("entities", PLACE_TYPES)] | None = Field(
-        default=None, description="Where the relation plays out (a border).")
+        default=None, description="Where the relation plays out (a border)."
+    )
     description: Text = Field(description="The relation in the article's words.")
     modality: Modality = Field(description="How the article presents the relation.")
 
@@ -348,17 +381,22 @@ class EvidenceRow(BaseModel):
 class Provenance(BaseModel):
     evidence_count: int = Field(description="Evidence spans for this row (see the evidence table).")
     sentence_id: Annotated[SentenceId, Ref("sentences")] = Field(
-        description="Sentence of the first evidence span.")
+        description="Sentence of the first evidence span."
+    )
     quote_start: Offset = Field(description="Start of the first evidence quote (code points).")
     quote_end: Offset = Field(description="End of the first evidence quote (exclusive).")
     quote: Text = Field(description="The first evidence quote, exact.")
 
 
 class EntityCodes(BaseModel):
-    iso3166_alpha2: Text | None = Field(description="Derived, countries only: ISO 3166-1 "
-                                        "alpha-2 code looked up from `name` (pycountry).")
-    iso3166_alpha3: Text | None = Field(description="Derived, countries only: ISO 3166-1 "
-                                        "alpha-3 code looked up from `name` (pycountry).")
+    iso3166_alpha2: Text | None = Field(
+        description="Derived, countries only: ISO 3166-1 "
+        "alpha-2 code looked up from `name` (pycountry)."
+    )
+    iso3166_alpha3: Text | None = Field(
+        description="Derived, countries only: ISO 3166-1 "
+        "alpha-3 code looked up from `name` (pycountry)."
+    )
 
 
 class AliasKey(BaseModel):
@@ -367,23 +405,27 @@ class AliasKey(BaseModel):
 
 
 class PostDerived(BaseModel):
-    as_of_date: dt.date | None = Field(description="Derived: the cited article's publication "
-                                       "date when the post is given as current (as_of_event_id "
-                                       "is null); otherwise null, see the event's dates.")
+    as_of_date: dt.date | None = Field(
+        description="Derived: the cited article's publication "
+        "date when the post is given as current (as_of_event_id "
+        "is null); otherwise null, see the event's dates."
+    )
 
 
 class MentionReferentRow(BaseModel):
     mention_id: Annotated[MentionId, Ref("mentions")] = Field(description="The mention.")
     referent_id: Annotated[RecordId, Ref("*")] = Field(
-        description="A record it refers to (an entity, event or agreement).")
+        description="A record it refers to (an entity, event or agreement)."
+    )
 
 
 class EventCodes(BaseModel):
     date_text: Text | None = Field(description="The date phrase, verbatim from the article.")
     date_start: dt.date | None = Field(description="Earliest possible date; null when open.")
     date_end: dt.date | None = Field(description="Latest possible date; null when open.")
-    date_precision: DatePrecision = Field(description="day, week, month, year or unknown; "
-                                          "agrees with the range.")
+    date_precision: DatePrecision = Field(
+        description="day, week, month, year or unknown; agrees with the range."
+    )
     date_method: DateMethod = Field(description="stated, resolved, inferred or bounded.")
     date_rule: Text | None = Field(description="The rule that resolved the phrase (dates.py).")
     date_reason: Text | None = Field(description="Why an inferred range is what it is.")

@@ -56,10 +56,14 @@ def find_project(start: Path | None = None) -> Project:
     """The nearest folder at or above `start` holding seeds/documents.yaml and pyproject.toml."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / "seeds" / "documents.yaml").is_file() and (folder / "pyproject.toml").is_file():
+        if (folder / "seeds" / "documents.yaml").is_file() and (
+            folder / "pyproject.toml"
+        ).is_file():
             return Project(folder)
-    raise SinopakError(f"no sinopak project (seeds/documents.yaml) at or above {here}; "
-                       "run from a clone of the repository or pass --root")
+    raise SinopakError(
+        f"no sinopak project (seeds/documents.yaml) at or above {here}; "
+        "run from a clone of the repository or pass --root"
+    )
 
 
 def stage(project: Project) -> Path:
@@ -79,7 +83,8 @@ def stage(project: Project) -> Path:
         schemas.mkdir()
         for name, schema in all_schemas().items():
             (schemas / f"{name}.json").write_text(
-                json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+                json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
         from .validate import validate
 
         report = validate(pkg)
@@ -98,8 +103,7 @@ def differences(a: Path, b: Path) -> list[str]:
 
     def walk(cmp: filecmp.dircmp[str], prefix: str) -> None:
         out.extend(prefix + n for n in cmp.left_only + cmp.right_only + cmp.funny_files)
-        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files,
-                                               shallow=False)
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
         out.extend(prefix + n for n in mismatch + errors)
         for name, sub in sorted(cmp.subdirs.items()):
             walk(sub, f"{prefix}{name}/")
@@ -138,8 +142,10 @@ def build(project: Project, *, check_only: bool = False) -> list[str]:
         stale += [f"schema/{p}" for p in differences(out / "schema", project.schema)]
         if check_only:
             if stale:
-                raise StaleError("dist/ or schema/ is stale; run `sinopak build`. Differs: "
-                                 + ", ".join(stale[:20]))
+                raise StaleError(
+                    "dist/ or schema/ is stale; run `sinopak build`. Differs: "
+                    + ", ".join(stale[:20])
+                )
             return []
         if stale:
             swap_in(out / "schema", project.schema, project.scratch)

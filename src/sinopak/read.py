@@ -59,8 +59,11 @@ def parse_json(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, Any
         if not isinstance(obj, dict):
             raise CellError(i, "", f"expected an object, found {type(obj).__name__}")
         if list(obj) != names:
-            raise CellError(i, _key_diff(list(obj), names),
-                            f"keys {list(obj)} differ from the schema's fields {names}")
+            raise CellError(
+                i,
+                _key_diff(list(obj), names),
+                f"keys {list(obj)} differ from the schema's fields {names}",
+            )
         rows.append({n: _typed(k, obj[n], i, n, from_text=False) for n, k in fields})
     return rows
 
@@ -78,12 +81,16 @@ def parse_csv(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, Any]
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header = next(reader, None)
     if header != names:
-        raise CellError(1, _key_diff(header or [], names),
-                        f"header {header} differs from the schema's fields {names}")
+        raise CellError(
+            1,
+            _key_diff(header or [], names),
+            f"header {header} differs from the schema's fields {names}",
+        )
     rows = []
     for i, cells in enumerate(reader, start=2):
         if len(cells) != len(names):
             raise CellError(i, "", f"expected {len(names)} cells, found {len(cells)}")
-        rows.append({n: _typed(k, c, i, n, from_text=True)
-                     for (n, k), c in zip(fields, cells, strict=True)})
+        rows.append(
+            {n: _typed(k, c, i, n, from_text=True) for (n, k), c in zip(fields, cells, strict=True)}
+        )
     return rows

@@ -19,7 +19,7 @@ def row_model(name: str) -> type[BaseModel]:
     table = TABLES[name]
     fields: dict[str, Any] = {}
     for col in table.columns:
-        kind: Any = Literal[col.enum] if col.enum else _TYPES[col.kind]  # type: ignore[valid-type]
+        kind: Any = Literal[col.enum] if col.enum else _TYPES[col.kind]
         fields[col.name] = (kind if col.required else kind | None, ...)
     title = "".join(p.title() for p in name.split("_")) + "Row"
     return create_model(title, __config__=ConfigDict(extra="forbid", frozen=True), **fields)

@@ -33,20 +33,34 @@ def build_rows(corpus: Corpus, resolved: dict[str, dates.ResolvedDate]) -> dict[
 
     for doc in corpus.documents:
         s = doc.seed
-        out["documents"].append({
-            "document_id": s.document_id, "title": s.title, "publisher": s.publisher,
-            "url": s.url, "language": s.language,
-            "publication_date": doc.source.publication_date,
-            "source_path": f"sources/{s.file}", "sha256": doc.source.sha256,
-            "char_count": len(doc.source.text), "body_start": doc.source.metadata_end,
-            "sentence_count": len(doc.sentences),
-        })
+        out["documents"].append(
+            {
+                "document_id": s.document_id,
+                "title": s.title,
+                "publisher": s.publisher,
+                "url": s.url,
+                "language": s.language,
+                "publication_date": doc.source.publication_date,
+                "source_path": f"sources/{s.file}",
+                "sha256": doc.source.sha256,
+                "char_count": len(doc.source.text),
+                "body_start": doc.source.metadata_end,
+                "sentence_count": len(doc.sentences),
+            }
+        )
         for seg in doc.sentences:
-            out["sentences"].append({
-                "sentence_id": seg.sentence_id, "document_id": seg.document_id,
-                "paragraph": seg.paragraph, "position": seg.position, "kind": seg.kind,
-                "start": seg.start, "end": seg.end, "text": seg.text,
-            })
+            out["sentences"].append(
+                {
+                    "sentence_id": seg.sentence_id,
+                    "document_id": seg.document_id,
+                    "paragraph": seg.paragraph,
+                    "position": seg.position,
+                    "kind": seg.kind,
+                    "start": seg.start,
+                    "end": seg.end,
+                    "text": seg.text,
+                }
+            )
 
     citing: dict[str, set[str]] = {}
     for unit in units(corpus):
@@ -72,45 +86,76 @@ def build_rows(corpus: Corpus, resolved: dict[str, dates.ResolvedDate]) -> dict[
         elif isinstance(model, Event):
             d = resolved[model.event_id]
             plover, mode, cameo = EVENT_CODES[model.event_type]
-            row.update(date_text=d.text, date_start=d.start, date_end=d.end,
-                       date_precision=d.precision, date_method=d.method, date_rule=d.rule,
-                       date_reason=d.reason, plover_event=plover, plover_mode=mode,
-                       cameo_code=cameo)
+            row.update(
+                date_text=d.text,
+                date_start=d.start,
+                date_end=d.end,
+                date_precision=d.precision,
+                date_method=d.method,
+                date_rule=d.rule,
+                date_reason=d.reason,
+                plover_event=plover,
+                plover_mode=mode,
+                cameo_code=cameo,
+            )
         for name in CURATION_FIELDS:
             row[name] = getattr(model, name)
         first = model.evidence[0]
-        row.update(evidence_count=len(model.evidence), sentence_id=first.sentence_id,
-                   quote_start=first.start, quote_end=first.end, quote=first.quote)
+        row.update(
+            evidence_count=len(model.evidence),
+            sentence_id=first.sentence_id,
+            quote_start=first.start,
+            quote_end=first.end,
+            quote=first.quote,
+        )
         out[unit.table].append(row)
         for i, ev in enumerate(model.evidence):
-            out["evidence"].append({
-                "evidence_id": f"{unit.record_id}#{i + 1}", "record_id": unit.record_id,
-                "record_table": unit.table, "role": ev.role, "sentence_id": ev.sentence_id,
-                "start": ev.start, "end": ev.end, "quote": ev.quote,
-            })
+            out["evidence"].append(
+                {
+                    "evidence_id": f"{unit.record_id}#{i + 1}",
+                    "record_id": unit.record_id,
+                    "record_table": unit.table,
+                    "role": ev.role,
+                    "sentence_id": ev.sentence_id,
+                    "start": ev.start,
+                    "end": ev.end,
+                    "quote": ev.quote,
+                }
+            )
             citing.setdefault(ev.sentence_id, set()).add(unit.record_id)
         if isinstance(model, Mention):
             out["mention_referents"].extend(
-                {"mention_id": model.mention_id, "referent_id": e} for e in model.referents)
+                {"mention_id": model.mention_id, "referent_id": e} for e in model.referents
+            )
         if isinstance(model, Statement):
             out["statement_subjects"].extend(
-                {"statement_id": model.statement_id, "subject_id": s} for s in model.subjects)
+                {"statement_id": model.statement_id, "subject_id": s} for s in model.subjects
+            )
     if errors:
         raise SeedErrors(errors)
 
-    reasons = {r.model.sentence_id: r.model.reason for r in corpus.records
-               if isinstance(r.model, Exclusion)}
+    reasons = {
+        r.model.sentence_id: r.model.reason
+        for r in corpus.records
+        if isinstance(r.model, Exclusion)
+    }
     for row in out["sentences"]:
         sid = row["sentence_id"]
         n = len(citing.get(sid, ()))
-        out["coverage"].append({"sentence_id": sid, "status": "covered" if n else "excluded",
-                                "record_count": n, "reason": reasons.get(sid)})
+        out["coverage"].append(
+            {
+                "sentence_id": sid,
+                "status": "covered" if n else "excluded",
+                "record_count": n,
+                "reason": reasons.get(sid),
+            }
+        )
 
     for name, table in TABLES.items():
         cols = table.column_names
         # Sort by primary key; evidence keeps authoring order within a record (stable sort).
-        key = ("record_id",) if name == "evidence" else table.primary_key
+        sort_cols = ("record_id",) if name == "evidence" else table.primary_key
         rows = [{c: r[c] for c in cols} for r in out[name]]
-        rows.sort(key=lambda r: tuple(str(r[k]) for k in key))
+        rows.sort(key=lambda r: tuple(str(r[k]) for k in sort_cols))
         out[name] = rows
     return out

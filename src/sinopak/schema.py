@@ -9,8 +9,11 @@ from .tables import TABLES, Column, Table
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 FORMATS = ("csv", "json", "parquet")
-MEDIATYPES = {"csv": "text/csv", "json": "application/json",
-              "parquet": "application/vnd.apache.parquet"}
+MEDIATYPES = {
+    "csv": "text/csv",
+    "json": "application/json",
+    "parquet": "application/vnd.apache.parquet",
+}
 
 
 def field_descriptor(col: Column) -> dict[str, Any]:

@@ -64,17 +64,13 @@ def _validation_errors(
 ) -> Iterator[SeedError]:
     rid = None
     if isinstance(raw, dict):
-        rid = next(
-            (v for k, v in raw.items() if k.endswith("_id") and isinstance(v, str)), None
-        )
+        rid = next((v for k, v in raw.items() if k.endswith("_id") and isinstance(v, str)), None)
     for err in exc.errors():
         loc = tuple(err["loc"])
         field = ".".join(str(p) for p in loc) or None
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
-            allowed = ", ".join(
-                n for n in _fields_at(model, loc[:-1]) if n
-            )
+            allowed = ", ".join(n for n in _fields_at(model, loc[:-1]) if n)
             msg = f"unknown field; expected one of: {allowed}"
         elif err["type"] == "missing":
             msg = "required field is missing"
@@ -112,7 +108,8 @@ def load_documents(seeds: Path) -> list[DocumentSeed]:
     data = located.value
     if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
         raise SeedError("expected a mapping with a 'documents' list", file=display, line=1)
-    out, errors = [], []
+    out: list[DocumentSeed] = []
+    errors: list[SeedError] = []
     for i, raw in enumerate(data["documents"]):
         try:
             out.append(DocumentSeed.model_validate(raw))
@@ -130,8 +127,7 @@ def load_records(seeds: Path) -> list[Loaded]:
     root = seeds / "records"
     files = sorted(root.rglob("*.yaml"))
     if not files:
-        raise SeedError("no record files found (expected seeds/records/*.yaml)",
-                        file=str(root))
+        raise SeedError("no record files found (expected seeds/records/*.yaml)", file=str(root))
     out: list[Loaded] = []
     errors: list[SeedError] = []
     for path in files:
@@ -145,19 +141,28 @@ def load_records(seeds: Path) -> list[Loaded]:
         if data is None:
             continue
         if not isinstance(data, dict):
-            errors.append(SeedError("expected a mapping of record kinds to lists", file=display,
-                                    line=1))
+            errors.append(
+                SeedError("expected a mapping of record kinds to lists", file=display, line=1)
+            )
             continue
         for kind, items in data.items():
             if kind not in KINDS:
-                errors.append(SeedError(
-                    f"unknown record kind {kind!r}; expected one of: {', '.join(KINDS)}",
-                    file=display, line=located.line((kind,)),
-                ))
+                errors.append(
+                    SeedError(
+                        f"unknown record kind {kind!r}; expected one of: {', '.join(KINDS)}",
+                        file=display,
+                        line=located.line((kind,)),
+                    )
+                )
                 continue
             if not isinstance(items, list):
-                errors.append(SeedError(f"expected a list of {kind}, found {_describe(items)}",
-                                        file=display, line=located.line((kind,))))
+                errors.append(
+                    SeedError(
+                        f"expected a list of {kind}, found {_describe(items)}",
+                        file=display,
+                        line=located.line((kind,)),
+                    )
+                )
                 continue
             for i, raw in enumerate(items):
                 path_ = (kind, i)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 PARAGRAPH_RE = re.compile(r"[^\n]+(?:\n[^\n]+)*")
-END_PUNCT = (".", "!", "?", "\"", "”", "’", "'", ")")
+END_PUNCT = (".", "!", "?", '"', "”", "’", "'", ")")
 
 
 @dataclass(frozen=True)

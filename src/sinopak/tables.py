@@ -64,9 +64,7 @@ class Table:
 
 def own_fields(model: type[BaseModel]) -> tuple[str, ...]:
     """Column fields a model declares itself (not curation, evidence or nested lists)."""
-    return tuple(
-        n for n in model.model_fields if n not in NOT_COLUMNS and n not in CURATION_FIELDS
-    )
+    return tuple(n for n in model.model_fields if n not in NOT_COLUMNS and n not in CURATION_FIELDS)
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
@@ -103,20 +101,23 @@ def column(name: str, info: FieldInfo) -> Column:
         kind = "date"
     else:  # pragma: no cover - a model change the generator does not know yet
         raise TypeError(f"column {name}: unsupported type {base!r}")
-    pattern = next((getattr(x, "pattern", None) for x in metadata
-                    if getattr(x, "pattern", None)), None)
+    pattern = next(
+        (getattr(x, "pattern", None) for x in metadata if getattr(x, "pattern", None)), None
+    )
     minimum = next((x.ge for x in metadata if getattr(x, "ge", None) is not None), None)
-    min_length = next((x.min_length for x in metadata
-                       if getattr(x, "min_length", None) is not None), None)
+    min_length = next(
+        (x.min_length for x in metadata if getattr(x, "min_length", None) is not None), None
+    )
     ref = next((x for x in metadata if isinstance(x, m.Ref)), None)
     required = not optional
-    return Column(name, kind, required, info.description or "", enum, pattern, minimum,
-                  min_length, ref)
+    return Column(
+        name, kind, required, info.description or "", enum, pattern, minimum, min_length, ref
+    )
 
 
-def _authored(model: type[BaseModel], *extra: type[BaseModel],
-              key: type[BaseModel] | None = None) -> tuple[tuple[type[BaseModel],
-                                                               tuple[str, ...] | None], ...]:
+def _authored(
+    model: type[BaseModel], *extra: type[BaseModel], key: type[BaseModel] | None = None
+) -> tuple[tuple[type[BaseModel], tuple[str, ...] | None], ...]:
     groups: list[tuple[type[BaseModel], tuple[str, ...] | None]] = []
     if key is not None:
         groups.append((key, None))
@@ -127,42 +128,125 @@ def _authored(model: type[BaseModel], *extra: type[BaseModel],
     return tuple(groups)
 
 
-TABLES: dict[str, Table] = {t.name: t for t in [
-    Table("documents", "Documents", "Source articles, pinned by sha256.",
-          ((m.DocumentRow, None),), ("document_id",)),
-    Table("sentences", "Sentences", "Every sentence and heading of each article, with offsets.",
-          ((m.SentenceRow, None),), ("sentence_id",),
-          (("document_id", "position"),)),
-    Table("entities", "Entities", "Countries, people, organisations, places, programmes and "
-          "equipment named in the articles.", _authored(m.Entity, m.EntityCodes),
-          ("entity_id",)),
-    Table("aliases", "Aliases", "Every surface form the articles use for an entity.",
-          _authored(m.Alias, key=m.AliasKey), ("alias_id",), (("entity_id", "alias"),)),
-    Table("posts", "Posts", "People in posts: title and rank as the article gives them.",
-          _authored(m.Post, m.PostDerived), ("post_id",)),
-    Table("mentions", "Mentions", "Pronouns and descriptions resolved to entities.",
-          _authored(m.Mention), ("mention_id",)),
-    Table("mention_referents", "Mention referents", "The entities each mention refers to.",
-          ((m.MentionReferentRow, None),), ("mention_id", "referent_id")),
-    Table("events", "Events", "Talks, visits, signings, exercises and deployments, with "
-          "honest date ranges.", _authored(m.Event, m.EventCodes), ("event_id",)),
-    Table("participants", "Event participants", "Who took part in each event, in what role.",
-          _authored(m.Participant, key=m.ParticipantKey), ("participant_id",),
-          (("event_id", "entity_id"),)),
-    Table("agreements", "Agreements", "Agreements, memoranda and cooperation plans.",
-          _authored(m.Agreement), ("agreement_id",)),
-    Table("agreement_parties", "Agreement parties", "The parties to each agreement.",
-          _authored(m.Party, key=m.PartyKey), ("party_id",),
-          (("agreement_id", "entity_id"),)),
-    Table("statements", "Statements", "Attributed statements and editorial claims.",
-          _authored(m.Statement), ("statement_id",)),
-    Table("statement_subjects", "Statement subjects", "Records each statement is about.",
-          ((m.StatementSubjectRow, None),), ("statement_id", "subject_id")),
-    Table("relations", "Relations", "Relations between parties and places, with modality.",
-          _authored(m.Relation), ("relation_id",)),
-    Table("evidence", "Evidence", "Every span of source text behind every record.",
-          ((m.EvidenceRow, None),), ("evidence_id",)),
-    Table("coverage", "Coverage", "For each sentence: cited by records, or excluded and why.",
-          ((m.CoverageRow, None),), ("sentence_id",)),
-]}
-
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in [
+        Table(
+            "documents",
+            "Documents",
+            "Source articles, pinned by sha256.",
+            ((m.DocumentRow, None),),
+            ("document_id",),
+        ),
+        Table(
+            "sentences",
+            "Sentences",
+            "Every sentence and heading of each article, with offsets.",
+            ((m.SentenceRow, None),),
+            ("sentence_id",),
+            (("document_id", "position"),),
+        ),
+        Table(
+            "entities",
+            "Entities",
+            "Countries, people, organisations, places, programmes and "
+            "equipment named in the articles.",
+            _authored(m.Entity, m.EntityCodes),
+            ("entity_id",),
+        ),
+        Table(
+            "aliases",
+            "Aliases",
+            "Every surface form the articles use for an entity.",
+            _authored(m.Alias, key=m.AliasKey),
+            ("alias_id",),
+            (("entity_id", "alias"),),
+        ),
+        Table(
+            "posts",
+            "Posts",
+            "People in posts: title and rank as the article gives them.",
+            _authored(m.Post, m.PostDerived),
+            ("post_id",),
+        ),
+        Table(
+            "mentions",
+            "Mentions",
+            "Pronouns and descriptions resolved to entities.",
+            _authored(m.Mention),
+            ("mention_id",),
+        ),
+        Table(
+            "mention_referents",
+            "Mention referents",
+            "The entities each mention refers to.",
+            ((m.MentionReferentRow, None),),
+            ("mention_id", "referent_id"),
+        ),
+        Table(
+            "events",
+            "Events",
+            "Talks, visits, signings, exercises and deployments, with honest date ranges.",
+            _authored(m.Event, m.EventCodes),
+            ("event_id",),
+        ),
+        Table(
+            "participants",
+            "Event participants",
+            "Who took part in each event, in what role.",
+            _authored(m.Participant, key=m.ParticipantKey),
+            ("participant_id",),
+            (("event_id", "entity_id"),),
+        ),
+        Table(
+            "agreements",
+            "Agreements",
+            "Agreements, memoranda and cooperation plans.",
+            _authored(m.Agreement),
+            ("agreement_id",),
+        ),
+        Table(
+            "agreement_parties",
+            "Agreement parties",
+            "The parties to each agreement.",
+            _authored(m.Party, key=m.PartyKey),
+            ("party_id",),
+            (("agreement_id", "entity_id"),),
+        ),
+        Table(
+            "statements",
+            "Statements",
+            "Attributed statements and editorial claims.",
+            _authored(m.Statement),
+            ("statement_id",),
+        ),
+        Table(
+            "statement_subjects",
+            "Statement subjects",
+            "Records each statement is about.",
+            ((m.StatementSubjectRow, None),),
+            ("statement_id", "subject_id"),
+        ),
+        Table(
+            "relations",
+            "Relations",
+            "Relations between parties and places, with modality.",
+            _authored(m.Relation),
+            ("relation_id",),
+        ),
+        Table(
+            "evidence",
+            "Evidence",
+            "Every span of source text behind every record.",
+            ((m.EvidenceRow, None),),
+            ("evidence_id",),
+        ),
+        Table(
+            "coverage",
+            "Coverage",
+            "For each sentence: cited by records, or excluded and why.",
+            ((m.CoverageRow, None),),
+            ("sentence_id",),
+        ),
+    ]
+}

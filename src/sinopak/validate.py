@@ -51,8 +51,12 @@ class Report:
         self.problems.append(Problem(type_, message, **where))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"valid": self.valid, "target": self.target, "tables": self.tables,
-                "errors": [asdict(p) for p in self.problems]}
+        return {
+            "valid": self.valid,
+            "target": self.target,
+            "tables": self.tables,
+            "errors": [asdict(p) for p in self.problems],
+        }
 
 
 def _safe_path(base: Path, rel: Any) -> Path | None:
@@ -80,8 +84,9 @@ def load_descriptor(path: Path, report: Report) -> dict[str, Any] | None:
         report.add("package-error", f"descriptor is not valid JSON: {exc}", file=path.name)
         return None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        report.add("package-error", "descriptor must be an object with a resources list",
-                   file=path.name)
+        report.add(
+            "package-error", "descriptor must be an object with a resources list", file=path.name
+        )
         return None
     return descriptor
 
@@ -95,19 +100,22 @@ def check_profile(descriptor: dict[str, Any], report: Report) -> None:
     profile = json.loads(
         importlib.resources.files("sinopak").joinpath("profiles/datapackage.json").read_text()
     )
-    for err in sorted(jsonschema.Draft7Validator(profile).iter_errors(descriptor),
-                      key=lambda e: list(e.absolute_path))[:20]:
+    for err in sorted(
+        jsonschema.Draft7Validator(profile).iter_errors(descriptor),
+        key=lambda e: list(e.absolute_path),
+    )[:20]:
         where = "/".join(str(p) for p in err.absolute_path)
-        report.add("descriptor-error", f"{where or '<root>'}: {err.message[:200]}",
-                   file="datapackage.json")
+        report.add(
+            "descriptor-error", f"{where or '<root>'}: {err.message[:200]}", file="datapackage.json"
+        )
 
 
 def validate(target: str | Path | None = None, *, use_frictionless: bool = True) -> Report:
     """Validate a data package directory or datapackage.json (default: the bundled data)."""
     if target is None:
-        from . import _data_dir
+        from ._access import data_dir
 
-        target = _data_dir()
+        target = data_dir()
     path = Path(target)
     descriptor_path = path / "datapackage.json" if path.is_dir() else path
     report = Report(str(target))
@@ -139,26 +147,42 @@ def _check_files(descriptor: dict[str, Any], base: Path, report: Report) -> dict
         rel = res.get("path")
         path = _safe_path(base, rel)
         if path is None:
-            report.add("unsafe-path", f"path {rel!r} must be a relative path inside the package "
-                       "(no URL, no absolute path, no '..')", resource=name)
+            report.add(
+                "unsafe-path",
+                f"path {rel!r} must be a relative path inside the package "
+                "(no URL, no absolute path, no '..')",
+                resource=name,
+            )
             continue
         if not path.is_file():
             report.add("missing-file", f"file {rel} does not exist", resource=name, file=rel)
             continue
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            report.add("file-too-large", f"{size} bytes exceeds the limit {MAX_FILE_BYTES}",
-                       resource=name, file=rel)
+            report.add(
+                "file-too-large",
+                f"{size} bytes exceeds the limit {MAX_FILE_BYTES}",
+                resource=name,
+                file=rel,
+            )
             continue
         data = path.read_bytes()
         declared = res.get("bytes", res.get("sinopak:bytes"))
         if declared != len(data):
-            report.add("byte-count", f"expected {declared} bytes, found {len(data)}",
-                       resource=name, file=rel)
+            report.add(
+                "byte-count",
+                f"expected {declared} bytes, found {len(data)}",
+                resource=name,
+                file=rel,
+            )
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
         if res.get("hash") != digest:
-            report.add("hash-count", f"expected hash {res.get('hash')}, found {digest}",
-                       resource=name, file=rel)
+            report.add(
+                "hash-count",
+                f"expected hash {res.get('hash')}, found {digest}",
+                resource=name,
+                file=rel,
+            )
         files[name] = data
     return files
 
@@ -179,16 +203,22 @@ def _check_tables(descriptor: dict[str, Any], files: dict[str, bytes], report: R
             rname = resource_name(name, fmt)
             res = resources.get(rname)
             if res is None:
-                report.add("missing-resource", f"resource {rname} is not in the descriptor",
-                           resource=rname)
+                report.add(
+                    "missing-resource", f"resource {rname} is not in the descriptor", resource=rname
+                )
                 continue
             expected = table_schema(table, "" if fmt == "csv" else f"-{fmt}")
             if res.get("schema") != expected:
-                report.add("schema-mismatch", "the declared schema differs from sinopak's "
-                           f"schema for table {name}", resource=rname, file=res.get("path"))
+                report.add(
+                    "schema-mismatch",
+                    f"the declared schema differs from sinopak's schema for table {name}",
+                    resource=rname,
+                    file=res.get("path"),
+                )
                 continue
             fields = _fields(res)
             data = files[rname]
+            rows: list[dict[str, Any]] | None
             try:
                 if fmt == "csv":
                     _check_text(data, rname, res["path"], report)
@@ -198,12 +228,19 @@ def _check_tables(descriptor: dict[str, Any], files: dict[str, bytes], report: R
                 else:
                     rows = _read_parquet(data, table, rname, res["path"], report)
             except CellError as exc:
-                report.add("cell-error", str(exc), resource=rname, file=res["path"], row=exc.row,
-                           field=exc.field or None)
+                report.add(
+                    "cell-error",
+                    str(exc),
+                    resource=rname,
+                    file=res["path"],
+                    row=exc.row,
+                    field=exc.field or None,
+                )
                 continue
             except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
-                report.add("format-error", f"cannot read {fmt}: {exc}", resource=rname,
-                           file=res["path"])
+                report.add(
+                    "format-error", f"cannot read {fmt}: {exc}", resource=rname, file=res["path"]
+                )
                 continue
             if rows is not None:
                 per_format[fmt] = rows
@@ -220,12 +257,18 @@ def _check_tables(descriptor: dict[str, Any], files: dict[str, bytes], report: R
 
 def _check_text(data: bytes, resource: str, file: str, report: Report) -> None:
     if data.startswith(b"\xef\xbb\xbf"):
-        report.add("encoding-error", "file starts with a byte-order mark", resource=resource,
-                   file=file)
+        report.add(
+            "encoding-error", "file starts with a byte-order mark", resource=resource, file=file
+        )
     if b"\r" in data:
         line = data[: data.index(b"\r")].count(b"\n") + 1
-        report.add("encoding-error", "carriage return found: line ends must be LF",
-                   resource=resource, file=file, row=line)
+        report.add(
+            "encoding-error",
+            "carriage return found: line ends must be LF",
+            resource=resource,
+            file=file,
+            row=line,
+        )
 
 
 def _read_parquet(
@@ -244,13 +287,22 @@ def _read_parquet(
     expected = arrow_schema(table)
     found = {f.name: f for f in arrow.schema}
     if arrow.schema.names != expected.names:
-        report.add("schema-mismatch", f"columns {arrow.schema.names} differ from "
-                   f"{expected.names}", resource=rname, file=file)
+        report.add(
+            "schema-mismatch",
+            f"columns {arrow.schema.names} differ from {expected.names}",
+            resource=rname,
+            file=file,
+        )
         return None
     for f in expected:
         if not found[f.name].type.equals(f.type):
-            report.add("type-error", f"Parquet column type {found[f.name].type} where the schema "
-                       f"needs {f.type}", resource=rname, file=file, field=f.name)
+            report.add(
+                "type-error",
+                f"Parquet column type {found[f.name].type} where the schema needs {f.type}",
+                resource=rname,
+                file=file,
+                field=f.name,
+            )
     if not report.valid:
         return None
     rows: list[dict[str, Any]] = arrow.to_pylist()
@@ -265,15 +317,24 @@ def _compare_formats(
         other = rows[fmt]
         rname = f"{name}-{fmt}"
         if len(other) != len(base):
-            report.add("format-mismatch", f"{len(other)} rows where CSV has {len(base)}",
-                       resource=rname, file=resources[rname]["path"])
+            report.add(
+                "format-mismatch",
+                f"{len(other)} rows where CSV has {len(base)}",
+                resource=rname,
+                file=resources[rname]["path"],
+            )
             continue
         for i, (a, b) in enumerate(zip(base, other, strict=True), start=1):
             if a != b:
                 col = next(k for k in a if a[k] != b.get(k))
-                report.add("format-mismatch", f"{fmt} has {b.get(col)!r} where CSV has "
-                           f"{a[col]!r}", resource=rname, file=resources[rname]["path"], row=i,
-                           field=col)
+                report.add(
+                    "format-mismatch",
+                    f"{fmt} has {b.get(col)!r} where CSV has {a[col]!r}",
+                    resource=rname,
+                    file=resources[rname]["path"],
+                    row=i,
+                    field=col,
+                )
                 break
 
 
@@ -284,8 +345,13 @@ def _frictionless(descriptor_path: Path, report: Report) -> None:
     result = frictionless.validate(str(descriptor_path))
     for task in result.tasks:
         for err in task.errors:
-            report.add(f"frictionless:{err.type}", err.message, resource=task.name,
-                       file=getattr(task, "place", None), row=getattr(err, "row_number", None),
-                       field=getattr(err, "field_name", None))
+            report.add(
+                f"frictionless:{err.type}",
+                err.message,
+                resource=task.name,
+                file=getattr(task, "place", None),
+                row=getattr(err, "row_number", None),
+                field=getattr(err, "field_name", None),
+            )
     for err in result.errors:
         report.add(f"frictionless:{err.type}", err.message)

@@ -36,7 +36,8 @@ class Located:
 
 
 def _loader() -> type[yaml.SafeLoader]:
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[no-any-return]
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
 
 
 def load_yaml(path: Path, display: str) -> Located:
@@ -72,18 +73,27 @@ def _build(
 ) -> Any:
     line = node.start_mark.line + 1
     if id(node) in seen:
-        raise SeedError("YAML anchors and aliases are not allowed in seeds", file=display, line=line)
+        raise SeedError(
+            "YAML anchors and aliases are not allowed in seeds", file=display, line=line
+        )
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                raise SeedError("mapping keys must be plain strings", file=display,
-                                line=key_node.start_mark.line + 1)
+            if (
+                not isinstance(key_node, yaml.ScalarNode)
+                or key_node.tag == "tag:yaml.org,2002:merge"
+            ):
+                raise SeedError(
+                    "mapping keys must be plain strings",
+                    file=display,
+                    line=key_node.start_mark.line + 1,
+                )
             key = key_node.value
             if key in out:
-                raise SeedError(f"duplicate key {key!r}", file=display,
-                                line=key_node.start_mark.line + 1)
+                raise SeedError(
+                    f"duplicate key {key!r}", file=display, line=key_node.start_mark.line + 1
+                )
             lines[(*path, key)] = key_node.start_mark.line + 1
             out[key] = _build(value_node, (*path, key), lines, display, seen)
         return out

@@ -1,0 +1,39 @@
+# Set-up and everyday commands. A fresh clone needs only python3 (>= 3.11), git and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: build check test lint wheel bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+## build: rebuild and validate dist/ (and schema/) from seeds/
+build: $(STAMP)
+	$(BIN)/sinopak build
+
+## check: fail if dist/ or schema/ is stale
+check: $(STAMP)
+	$(BIN)/sinopak build --check
+
+## test: lint, type-check and run the whole test suite
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+## wheel: build wheel and sdist into build/pkg (never into dist/, the data package)
+wheel: $(STAMP)
+	$(BIN)/python -m build --outdir build/pkg
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf build $(VENV)
