@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from pydantic import BaseModel
+
 from . import dates
 from .corpus import Corpus, Unit, units
 from .errors import SeedError
@@ -39,7 +41,7 @@ def _refs(model: Any) -> Iterator[tuple[tuple[str | int, ...], str, Ref]]:
                     item_ref = next((x for x in item_meta if isinstance(x, Ref)), None)
                     if item_ref is not None:
                         yield (name, i), item, item_ref
-        elif hasattr(value, "model_fields"):
+        elif isinstance(value, BaseModel):
             for path, v, r in _refs(value):
                 yield (name, *path), v, r
 

@@ -16,6 +16,8 @@ import yaml
 from .errors import SeedError
 
 MAX_BYTES = 5_000_000
+MAP_TAG = "tag:yaml.org,2002:map"
+SEQ_TAG = "tag:yaml.org,2002:seq"
 Path_ = tuple[str | int, ...]
 
 
@@ -77,6 +79,8 @@ def _build(
             "YAML anchors and aliases are not allowed in seeds", file=display, line=line
         )
     seen.add(id(node))
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in (MAP_TAG, SEQ_TAG):
+        raise SeedError(f"unsupported YAML tag: {node.tag}", file=display, line=line)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:

@@ -1,0 +1,46 @@
+"""Shared fixtures: a throw-away copy of the project to break, and a CLI runner."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from sinopak.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = "d3da3a035377400c"
+SOURCE = ROOT / "seeds" / f"000_{DOC}.txt"
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """sha256 of every file under `folder`, by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project (seeds, schema, dist, pyproject) that a test may corrupt."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("seeds", "schema", "dist"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    return root
+
+
+def run(*args: str) -> Result:
+    """Invoke the CLI in-process; exceptions are not swallowed into a passing result."""
+    return CliRunner().invoke(main, list(args), catch_exceptions=True)
+
+
+@pytest.fixture
+def text() -> str:
+    return SOURCE.read_text(encoding="utf-8")

@@ -1,0 +1,51 @@
+"""The source article: pinned by hash, metadata line parsed, not a sentence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import DOC, SOURCE, run, tree_digest
+
+from sinopak.errors import SourceError
+from sinopak.source import read_source
+
+SHA = "f373c3ee4b22a06333590173080f3ad3081dc79378bea815207bdd78b03310c9"
+
+
+def test_source_hash_and_metadata() -> None:
+    src = read_source(SOURCE, DOC, SHA)
+    assert src.sha256 == SHA
+    assert src.publication_date == dt.date(2020, 12, 11)
+    assert src.metadata_end == 17
+    assert src.text[:src.metadata_end] == " date 2020-12-11 "
+    assert src.text[src.metadata_end:].startswith("China and Pakistan have signed")
+    assert len(src.text) == 3387
+
+
+def test_changed_source_is_refused(tmp_path: Path) -> None:
+    changed = tmp_path / SOURCE.name
+    changed.write_bytes(SOURCE.read_bytes().replace(b"Monday", b"Sunday", 1))
+    with pytest.raises(SourceError, match="source article changed: expected sha256 f373c3"):
+        read_source(changed, DOC, SHA)
+
+
+def test_missing_metadata_line_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "x.txt"
+    bad.write_bytes(b"China and Pakistan")
+    import hashlib
+
+    with pytest.raises(SourceError, match="expected a metadata line 'date YYYY-MM-DD'"):
+        read_source(bad, DOC, hashlib.sha256(b"China and Pakistan").hexdigest())
+
+
+def test_build_refuses_changed_source_and_leaves_dist(project: Path) -> None:
+    before = tree_digest(project / "dist")
+    src = project / "seeds" / SOURCE.name
+    src.write_bytes(src.read_bytes() + b" ")
+    result = run("build", "--root", str(project))
+    assert result.exit_code == 1
+    assert "source article changed" in result.output
+    assert "Traceback" not in result.output
+    assert tree_digest(project / "dist") == before
