@@ -60,7 +60,10 @@ def test_late_month_before_publication_month_rolls_to_next_year() -> None:
 def test_month_year_is_stated() -> None:
     r = resolve(spec(text="March 2011", rule="month_year"), PUB)
     assert (r.start, r.end, r.precision, r.method) == (
-        D(2011, 3, 1), D(2011, 3, 31), "month", "stated"
+        D(2011, 3, 1),
+        D(2011, 3, 31),
+        "month",
+        "stated",
     )
 
 
@@ -75,8 +78,11 @@ def anchor_monday(event_id: str) -> ResolvedDate:
 
 
 def test_day_before_event() -> None:
-    r = resolve(spec(text="a day after", rule="day_before_event",
-                     anchor_event_id="evt.visit"), PUB, anchor_monday)
+    r = resolve(
+        spec(text="a day after", rule="day_before_event", anchor_event_id="evt.visit"),
+        PUB,
+        anchor_monday,
+    )
     assert (r.start, r.end, r.precision) == (D(2020, 12, 6), D(2020, 12, 6), "day")
 
 
@@ -109,19 +115,35 @@ def test_precision_of(start: dt.date | None, end: dt.date, expected: str) -> Non
 
 def test_inverted_explicit_range_is_refused() -> None:
     with pytest.raises(DateError, match="inverted: start 2020-12-31 is after end 2020-12-07"):
-        resolve(spec(method="inferred", reason="r", start=D(2020, 12, 31), end=D(2020, 12, 7),
-                     precision="month"), PUB)
+        resolve(
+            spec(
+                method="inferred",
+                reason="r",
+                start=D(2020, 12, 31),
+                end=D(2020, 12, 7),
+                precision="month",
+            ),
+            PUB,
+        )
 
 
 def test_precision_must_agree_with_range() -> None:
-    with pytest.raises(DateError, match="precision 'day' disagrees .* expected 'month'") as err:
-        resolve(spec(method="inferred", reason="r", start=D(2020, 12, 7), end=D(2020, 12, 31),
-                     precision="day"), PUB)
+    with pytest.raises(DateError, match=r"precision 'day' disagrees .* expected 'month'") as err:
+        resolve(
+            spec(
+                method="inferred",
+                reason="r",
+                start=D(2020, 12, 7),
+                end=D(2020, 12, 31),
+                precision="day",
+            ),
+            PUB,
+        )
     assert err.value.field == "date.precision"
 
 
 def test_inferred_range_needs_a_reason() -> None:
-    with pytest.raises(DateError, match="needs date.reason"):
+    with pytest.raises(DateError, match=r"needs date\.reason"):
         resolve(spec(method="inferred", start=PUB, end=PUB, precision="day"), PUB)
 
 

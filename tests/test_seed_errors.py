@@ -32,66 +32,110 @@ def build_fails(project: Path, *expected: str) -> str:
 
 
 def test_malformed_yaml(project: Path) -> None:
-    line = mutate(project, f"{RECORDS}/posts.yaml", "    title: Army chief\n",
-                  "    title: [Army chief\n")
+    line = mutate(
+        project, f"{RECORDS}/posts.yaml", "    title: Army chief\n", "    title: [Army chief\n"
+    )
     build_fails(project, f"{RECORDS}/posts.yaml:", "malformed YAML")
     assert line > 1
 
 
 def test_unknown_field(project: Path) -> None:
-    line = mutate(project, f"{RECORDS}/posts.yaml", "    title: Army chief\n",
-                  "    titel: Army chief\n")
-    build_fails(project, f"{RECORDS}/posts.yaml:{line}: record post.bajwa-army-chief: "
-                "field titel: unknown field; expected one of:", "title")
+    line = mutate(
+        project, f"{RECORDS}/posts.yaml", "    title: Army chief\n", "    titel: Army chief\n"
+    )
+    build_fails(
+        project,
+        f"{RECORDS}/posts.yaml:{line}: record post.bajwa-army-chief: "
+        "field titel: unknown field; expected one of:",
+        "title",
+    )
 
 
 def test_wrong_type(project: Path) -> None:
     old = "  - event_id: evt.shaheen-2011\n"
-    mutate(project, f"{RECORDS}/events.yaml", "      text: March 2011\n",
-           "      text: 2011\n")
+    mutate(project, f"{RECORDS}/events.yaml", "      text: March 2011\n", "      text: 2011\n")
     text = (project / f"{RECORDS}/events.yaml").read_text()
     line = text.splitlines().index("      text: 2011") + 1
     assert old in text
-    build_fails(project, f"{RECORDS}/events.yaml:{line}: record evt.shaheen-2011: field "
-                "date.text: Input should be a valid string; found 2011")
+    build_fails(
+        project,
+        f"{RECORDS}/events.yaml:{line}: record evt.shaheen-2011: field "
+        "date.text: Input should be a valid string; found 2011",
+    )
 
 
 def test_unknown_enumeration_value(project: Path) -> None:
-    line = mutate(project, f"{RECORDS}/relations.yaml", "    relation_type: alliance\n",
-                  "    relation_type: friendship\n")
-    build_fails(project, f"{RECORDS}/relations.yaml:{line}: record "
-                "rel.china-pakistan-alliance: field relation_type:", "'alliance'",
-                "found 'friendship'")
+    line = mutate(
+        project,
+        f"{RECORDS}/relations.yaml",
+        "    relation_type: alliance\n",
+        "    relation_type: friendship\n",
+    )
+    build_fails(
+        project,
+        f"{RECORDS}/relations.yaml:{line}: record "
+        "rel.china-pakistan-alliance: field relation_type:",
+        "'alliance'",
+        "found 'friendship'",
+    )
 
 
 def test_duplicate_id(project: Path) -> None:
-    line = mutate(project, f"{RECORDS}/posts.yaml", "post_id: post.thapa-army-chief",
-                  "post_id: post.bajwa-army-chief")
-    build_fails(project, f"{RECORDS}/posts.yaml:{line}: record post.bajwa-army-chief: "
-                "field post_id: duplicate id 'post.bajwa-army-chief'; first defined at "
-                f"{RECORDS}/posts.yaml:")
+    line = mutate(
+        project,
+        f"{RECORDS}/posts.yaml",
+        "post_id: post.thapa-army-chief",
+        "post_id: post.bajwa-army-chief",
+    )
+    build_fails(
+        project,
+        f"{RECORDS}/posts.yaml:{line}: record post.bajwa-army-chief: "
+        "field post_id: duplicate id 'post.bajwa-army-chief'; first defined at "
+        f"{RECORDS}/posts.yaml:",
+    )
 
 
 def test_dangling_reference(project: Path) -> None:
-    line = mutate(project, f"{RECORDS}/posts.yaml", "    person_id: ent.arif-alvi\n",
-                  "    person_id: ent.arif-alvy\n")
-    build_fails(project, f"{RECORDS}/posts.yaml:{line}: record post.arif-alvi-president: "
-                "field person_id: expected an id from table entities, found 'ent.arif-alvy'")
+    line = mutate(
+        project,
+        f"{RECORDS}/posts.yaml",
+        "    person_id: ent.arif-alvi\n",
+        "    person_id: ent.arif-alvy\n",
+    )
+    build_fails(
+        project,
+        f"{RECORDS}/posts.yaml:{line}: record post.arif-alvi-president: "
+        "field person_id: expected an id from table entities, found 'ent.arif-alvy'",
+    )
 
 
 def test_reference_to_wrong_entity_type(project: Path) -> None:
-    line = mutate(project, f"{RECORDS}/posts.yaml", "    person_id: ent.arif-alvi\n",
-                  "    person_id: ent.pakistan\n")
-    build_fails(project, f"{RECORDS}/posts.yaml:{line}: record post.arif-alvi-president: "
-                "field person_id: expected an entity of type person, found 'ent.pakistan' of "
-                "type 'country'")
+    line = mutate(
+        project,
+        f"{RECORDS}/posts.yaml",
+        "    person_id: ent.arif-alvi\n",
+        "    person_id: ent.pakistan\n",
+    )
+    build_fails(
+        project,
+        f"{RECORDS}/posts.yaml:{line}: record post.arif-alvi-president: "
+        "field person_id: expected an entity of type person, found 'ent.pakistan' of "
+        "type 'country'",
+    )
 
 
 def test_participant_that_is_not_an_entity(project: Path) -> None:
-    line = mutate(project, f"{RECORDS}/events.yaml", "      - entity_id: ent.kp-sharma-oli\n",
-                  "      - entity_id: ent.oli\n")
-    build_fails(project, f"{RECORDS}/events.yaml:{line}: record evt.wei-oli-meeting/oli: "
-                "field participants.1.entity_id: expected an id from table entities")
+    line = mutate(
+        project,
+        f"{RECORDS}/events.yaml",
+        "      - entity_id: ent.kp-sharma-oli\n",
+        "      - entity_id: ent.oli\n",
+    )
+    build_fails(
+        project,
+        f"{RECORDS}/events.yaml:{line}: record evt.wei-oli-meeting/oli: "
+        "field participants.1.entity_id: expected an id from table entities",
+    )
 
 
 def test_place_that_is_not_a_place(project: Path) -> None:
@@ -101,56 +145,86 @@ def test_place_that_is_not_a_place(project: Path) -> None:
     offset = text.index(old, start)
     line = text[:offset].count("\n") + 1
     (project / f"{RECORDS}/events.yaml").write_text(
-        text[:offset] + "    place_id: ent.jf-17\n" + text[offset + len(old):])
-    build_fails(project, f"{RECORDS}/events.yaml:{line}: record evt.shaheen-2011: field "
-                "place_id: expected an entity of type place or facility or border or country, "
-                "found 'ent.jf-17' of type 'equipment'")
+        text[:offset] + "    place_id: ent.jf-17\n" + text[offset + len(old) :]
+    )
+    build_fails(
+        project,
+        f"{RECORDS}/events.yaml:{line}: record evt.shaheen-2011: field "
+        "place_id: expected an entity of type place or facility or border or country, "
+        "found 'ent.jf-17' of type 'equipment'",
+    )
 
 
 def test_quote_that_does_not_match_its_offsets(project: Path) -> None:
-    line = mutate(project, f"{RECORDS}/relations.yaml",
-                  'quote: "China helps Pakistan to jointly produce',
-                  'quote: "China forces Pakistan to jointly produce')
-    build_fails(project, f"{RECORDS}/relations.yaml:{line}: record "
-                "rel.china-pakistan-jf-17-co-production: field evidence.0.quote: quote does not "
-                "match the source at [3066, 3144): expected 'China forces Pakistan")
+    line = mutate(
+        project,
+        f"{RECORDS}/relations.yaml",
+        'quote: "China helps Pakistan to jointly produce',
+        'quote: "China forces Pakistan to jointly produce',
+    )
+    build_fails(
+        project,
+        f"{RECORDS}/relations.yaml:{line}: record "
+        "rel.china-pakistan-jf-17-co-production: field evidence.0.quote: quote does not "
+        "match the source at [3066, 3144): expected 'China forces Pakistan",
+    )
 
 
 def test_quote_outside_its_cited_sentence(project: Path) -> None:
-    line = mutate(project, f"{RECORDS}/relations.yaml",
-                  "{sentence_id: d3da3a035377400c.s019, start: 3066",
-                  "{sentence_id: d3da3a035377400c.s018, start: 3066")
-    build_fails(project, f"{RECORDS}/relations.yaml:{line}: record "
-                "rel.china-pakistan-jf-17-co-production: field evidence.0.sentence_id: quote "
-                "lies outside its cited sentence d3da3a035377400c.s018")
+    line = mutate(
+        project,
+        f"{RECORDS}/relations.yaml",
+        "{sentence_id: d3da3a035377400c.s019, start: 3066",
+        "{sentence_id: d3da3a035377400c.s018, start: 3066",
+    )
+    build_fails(
+        project,
+        f"{RECORDS}/relations.yaml:{line}: record "
+        "rel.china-pakistan-jf-17-co-production: field evidence.0.sentence_id: quote "
+        "lies outside its cited sentence d3da3a035377400c.s018",
+    )
 
 
 def test_offsets_out_of_range(project: Path) -> None:
-    line = mutate(project, f"{RECORDS}/relations.yaml", "start: 3066, end: 3144",
-                  "start: 3066, end: 9144")
+    line = mutate(
+        project, f"{RECORDS}/relations.yaml", "start: 3066, end: 3144", "start: 3066, end: 9144"
+    )
     build_fails(project, f"{RECORDS}/relations.yaml:{line}:", "out of range")
 
 
 def test_statement_without_speaker_or_source(project: Path) -> None:
-    line = mutate(project, f"{RECORDS}/statements.yaml",
-                  "    speaker_id: ent.chinese-military\n", "")
-    build_fails(project, f"{RECORDS}/statements.yaml:", "stm.s013-chinese-military-deployment",
-                "field speaker_id: a statement needs a speaker_id or a source_id")
+    line = mutate(
+        project, f"{RECORDS}/statements.yaml", "    speaker_id: ent.chinese-military\n", ""
+    )
+    build_fails(
+        project,
+        f"{RECORDS}/statements.yaml:",
+        "stm.s013-chinese-military-deployment",
+        "field speaker_id: a statement needs a speaker_id or a source_id",
+    )
     assert line > 1
 
 
 def test_inverted_date_range(project: Path) -> None:
-    line = mutate(project, f"{RECORDS}/events.yaml", "      end: 2020-12-31\n",
-                  "      end: 2020-12-01\n")
-    build_fails(project, f"{RECORDS}/events.yaml:{line}: record evt.shaheen-ix: field date.end: "
-                "date range is inverted: start 2020-12-07 is after end 2020-12-01")
+    line = mutate(
+        project, f"{RECORDS}/events.yaml", "      end: 2020-12-31\n", "      end: 2020-12-01\n"
+    )
+    build_fails(
+        project,
+        f"{RECORDS}/events.yaml:{line}: record evt.shaheen-ix: field date.end: "
+        "date range is inverted: start 2020-12-07 is after end 2020-12-01",
+    )
 
 
 def test_precision_that_disagrees_with_range(project: Path) -> None:
-    line = mutate(project, f"{RECORDS}/events.yaml", "      precision: month\n",
-                  "      precision: day\n")
-    build_fails(project, f"{RECORDS}/events.yaml:{line}: record evt.shaheen-ix: field "
-                "date.precision: precision 'day' disagrees with the range 2020-12-07..2020-12-31")
+    line = mutate(
+        project, f"{RECORDS}/events.yaml", "      precision: month\n", "      precision: day\n"
+    )
+    build_fails(
+        project,
+        f"{RECORDS}/events.yaml:{line}: record evt.shaheen-ix: field "
+        "date.precision: precision 'day' disagrees with the range 2020-12-07..2020-12-31",
+    )
 
 
 def test_sentence_left_out_of_coverage(project: Path) -> None:
@@ -158,15 +232,26 @@ def test_sentence_left_out_of_coverage(project: Path) -> None:
     text = path.read_text()
     start = text.index("  - event_id: evt.shaheen-2011")
     path.write_text(text[:start])  # the last event: the only records citing s017
-    build_fails(project, "seeds/000_d3da3a035377400c.txt:25: sentence d3da3a035377400c.s017 is "
-                "not cited by any record and not excluded: 'The first such drill")
+    build_fails(
+        project,
+        "seeds/000_d3da3a035377400c.txt:25: sentence d3da3a035377400c.s017 is "
+        "not cited by any record and not excluded: 'The first such drill",
+    )
 
 
 def test_confidence_below_high_needs_a_reason(project: Path) -> None:
-    line = mutate(project, f"{RECORDS}/posts.yaml", "    title: President\n",
-                  "    title: President\n    confidence: low\n")
-    build_fails(project, f"{RECORDS}/posts.yaml:", "post.arif-alvi-president",
-                "confidence_reason is required when confidence is 'low'")
+    line = mutate(
+        project,
+        f"{RECORDS}/posts.yaml",
+        "    title: President\n",
+        "    title: President\n    confidence: low\n",
+    )
+    build_fails(
+        project,
+        f"{RECORDS}/posts.yaml:",
+        "post.arif-alvi-president",
+        "confidence_reason is required when confidence is 'low'",
+    )
     assert line > 1
 
 

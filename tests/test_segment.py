@@ -65,7 +65,26 @@ def test_heading_is_separate(sentences: list) -> None:
 
 def test_paragraphs(sentences: list) -> None:
     assert [s.paragraph for s in sentences] == [
-        1, 2, 3, 4, 5, 5, 6, 6, 7, 8, 9, 10, 11, 12, 12, 13, 13, 13, 13, 14
+        1,
+        2,
+        3,
+        4,
+        5,
+        5,
+        6,
+        6,
+        7,
+        8,
+        9,
+        10,
+        11,
+        12,
+        12,
+        13,
+        13,
+        13,
+        13,
+        14,
     ]
 
 

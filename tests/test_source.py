@@ -19,8 +19,8 @@ def test_source_hash_and_metadata() -> None:
     assert src.sha256 == SHA
     assert src.publication_date == dt.date(2020, 12, 11)
     assert src.metadata_end == 17
-    assert src.text[:src.metadata_end] == " date 2020-12-11 "
-    assert src.text[src.metadata_end:].startswith("China and Pakistan have signed")
+    assert src.text[: src.metadata_end] == " date 2020-12-11 "
+    assert src.text[src.metadata_end :].startswith("China and Pakistan have signed")
     assert len(src.text) == 3387
 
 

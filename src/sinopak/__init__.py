@@ -18,6 +18,7 @@ the calls that need them.
 from __future__ import annotations
 
 from ._access import (
+    IntegrityError,
     TableName,
     datapackage,
     evidence,
@@ -28,6 +29,7 @@ from ._access import (
 )
 
 __all__ = [
+    "IntegrityError",
     "TableName",
     "__version__",
     "datapackage",

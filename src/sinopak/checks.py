@@ -17,7 +17,7 @@ from . import dates
 from .corpus import Corpus, Unit, units
 from .errors import SeedError
 from .models import Exclusion, Mention, Ref, Statement
-from .tables import TABLES, _unwrap
+from .catalog import TABLES, _unwrap
 
 # Fields whose value must appear verbatim in one of the record's own evidence quotes.
 VERBATIM = ("alias", "title", "rank", "topic", "purpose", "content", "attribution_text")

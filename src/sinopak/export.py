@@ -13,7 +13,7 @@ from typing import Any
 
 from .corpus import Corpus
 from .schema import FORMATS, MEDIATYPES, PROFILE, resource_name, table_schema
-from .tables import TABLES, Table
+from .catalog import TABLES, Table
 
 PACKAGE_NAME = "sinopak"
 CSV_DIALECT = {"header": True, "delimiter": ",", "lineTerminator": "\n", "quoteChar": '"'}

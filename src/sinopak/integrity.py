@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
-from .tables import TABLES
+from .catalog import TABLES
 
 if TYPE_CHECKING:
     from .validate import Report

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, create_model
 
-from .tables import TABLES
+from .catalog import TABLES
 
 _TYPES: dict[str, Any] = {"string": str, "integer": int, "date": dt.date, "boolean": bool}
 

@@ -8,7 +8,7 @@ from . import dates
 from .corpus import Corpus, units
 from .errors import SeedError, SeedErrors
 from .models import Entity, Event, Exclusion, Mention, Post, Statement
-from .tables import CURATION_FIELDS, TABLES, own_fields
+from .catalog import CURATION_FIELDS, TABLES, own_fields
 from .vocab import EVENT_CODES
 
 Row = dict[str, Any]

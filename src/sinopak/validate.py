@@ -193,7 +193,7 @@ def _fields(res: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _check_tables(descriptor: dict[str, Any], files: dict[str, bytes], report: Report) -> None:
     from .schema import resource_name, table_schema
-    from .tables import TABLES
+    from .catalog import TABLES
 
     resources = {r["name"]: r for r in descriptor["resources"]}
     typed: dict[str, list[dict[str, Any]]] = {}

@@ -1,0 +1,64 @@
+"""The build: deterministic, --check detects staleness, validates what it writes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import ROOT, run, tree_digest
+
+
+def test_committed_dist_is_up_to_date() -> None:
+    result = run("build", "--check", "--root", str(ROOT))
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "dist/ and schema/ are up to date."
+
+
+def test_two_builds_are_byte_identical(project: Path, tmp_path: Path) -> None:
+    shutil.rmtree(project / "dist")
+    shutil.rmtree(project / "schema")
+    assert run("build", "--root", str(project)).exit_code == 0
+    first = tree_digest(project / "dist")
+    shutil.rmtree(project / "dist")
+    assert run("build", "--root", str(project)).exit_code == 0
+    assert tree_digest(project / "dist") == first
+    assert first == tree_digest(ROOT / "dist")  # and equal to what is committed
+
+
+def test_check_reports_a_stale_file_and_changes_nothing(project: Path) -> None:
+    events = project / "dist" / "csv" / "events.csv"
+    events.write_bytes(events.read_bytes().replace(b"2020-12-07", b"2020-12-08", 1))
+    before = tree_digest(project / "dist")
+    result = run("build", "--check", "--root", str(project))
+    assert result.exit_code == 1
+    assert "stale" in result.output and "dist/csv/events.csv" in result.output
+    assert tree_digest(project / "dist") == before
+
+
+def test_check_reports_schema_drift(project: Path) -> None:
+    (project / "schema" / "events.json").write_text("{}\n")
+    result = run("build", "--check", "--root", str(project))
+    assert result.exit_code == 1
+    assert "schema/events.json" in result.output
+
+
+def test_build_repairs_a_corrupted_dist(project: Path) -> None:
+    (project / "dist" / "json" / "events.json").write_text("[]")
+    result = run("build", "--root", str(project))
+    assert result.exit_code == 0, result.output
+    assert tree_digest(project / "dist") == tree_digest(ROOT / "dist")
+
+
+def test_build_recovers_an_interrupted_swap(project: Path) -> None:
+    # Simulate a kill between the two renames: dist/ moved aside, new one not yet in place.
+    hold = project / "build" / "old-x"
+    hold.mkdir(parents=True)
+    (project / "dist").rename(hold / "dist")
+    result = run("build", "--check", "--root", str(project))
+    assert result.exit_code == 0, result.output
+    assert tree_digest(project / "dist") == tree_digest(ROOT / "dist")
+
+
+def test_build_leaves_no_scratch_behind(project: Path) -> None:
+    assert run("build", "--root", str(project)).exit_code == 0
+    assert list((project / "build").iterdir()) == []

@@ -1,0 +1,92 @@
+"""The command line: help everywhere, exit codes, reports equal to the library's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run
+
+from sinopak.cli import main
+from sinopak.validate import validate
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_command_has_help(command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert main.commands[command].help, f"{command} has no help text"
+    assert result.output.startswith("Usage: ")
+    assert f" {command} " in result.output.splitlines()[0]
+
+
+def test_validate_the_repository_dist() -> None:
+    result = run("validate", str(ROOT / "dist"))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("valid: ")
+    assert "(16 tables, " in result.output
+
+
+def test_validate_without_path_checks_the_installed_data() -> None:
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+
+
+def test_validate_json_equals_the_library_report(project: Path) -> None:
+    path = project / "dist" / "json" / "events.json"
+    path.write_bytes(path.read_bytes().replace(b'"2020-12-07"', b'"2020-12-09"', 1))
+    result = run("validate", str(project / "dist"), "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.output) == json.loads(json.dumps(validate(project / "dist").to_dict()))
+    errors = json.loads(result.output)["errors"]
+    assert [(e["type"], e["resource"], e["file"]) for e in errors] == [
+        ("hash-count", "events-json", "json/events.json")
+    ]
+
+
+def test_validate_github_annotations(project: Path) -> None:
+    path = project / "dist" / "csv" / "posts.csv"
+    path.write_bytes(path.read_bytes() + b"\n")
+    result = run("validate", str(project / "dist"), "--format", "github")
+    assert result.exit_code == 1
+    assert "::error file=csv/posts.csv,title=byte-count::" in result.output
+
+
+def test_validate_usage_error_exits_2(tmp_path: Path) -> None:
+    result = run("validate", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+    assert run("validate", "--format", "xml").exit_code == 2
+
+
+def test_show_a_record() -> None:
+    result = run("show", "evt.wei-bajwa-talks")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "evt.wei-bajwa-talks  (events)"
+    assert "  date_start: 2020-12-07" in lines
+    assert any(line.startswith("  [support] d3da3a035377400c.s002 [156, 302):") for line in lines)
+
+
+def test_show_unknown_record() -> None:
+    result = run("show", "evt.nope")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: no record 'evt.nope'")
+
+
+def test_coverage_reports_every_sentence() -> None:
+    result = run("coverage", "--root", str(ROOT))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "coverage: 20/20 sentences (100.0%)"
+    assert 'd3da3a035377400c.s012 [heading] "China\'s provocation"' in result.output
+
+
+def test_coverage_fails_on_an_unaccounted_sentence(project: Path) -> None:
+    path = project / "seeds/records/d3da3a035377400c/events.yaml"
+    text = path.read_text()
+    path.write_text(text[: text.index("  - event_id: evt.shaheen-2011")])
+    result = run("coverage", "--root", str(project))
+    assert result.exit_code == 1
+    assert "coverage: 19/20 sentences (95.0%)" in result.output
+    assert "UNACCOUNTED FOR" in result.output
