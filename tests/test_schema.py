@@ -10,8 +10,8 @@ from conftest import ROOT
 
 from sinopak import models, vocab
 from sinopak._access import TableName
-from sinopak.schema import all_schemas
 from sinopak.catalog import TABLES
+from sinopak.schema import all_schemas
 
 
 def test_committed_schemas_match_the_models() -> None:
@@ -101,8 +101,18 @@ def test_foreign_keys_in_events_schema() -> None:
 
 def test_curation_guide_documents_every_vocabulary_value() -> None:
     guide = (ROOT / "docs" / "CURATION.md").read_text()
-    for key in ("entity_type", "event_type", "modality", "relation_type", "date_precision",
-                "date_method", "attribution_type", "speech", "role", "confidence"):
+    for key in (
+        "entity_type",
+        "event_type",
+        "modality",
+        "relation_type",
+        "date_precision",
+        "date_method",
+        "attribution_type",
+        "speech",
+        "role",
+        "confidence",
+    ):
         for value in vocab.ALL[key]:
             assert f"| `{value}` |" in guide, f"{key} value {value} missing from CURATION.md"
     for rule in typing.get_args(models.DateRule):

@@ -14,10 +14,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import dates
+from .catalog import TABLES, _unwrap
 from .corpus import Corpus, Unit, units
 from .errors import SeedError
 from .models import Exclusion, Mention, Ref, Statement
-from .catalog import TABLES, _unwrap
 
 # Fields whose value must appear verbatim in one of the record's own evidence quotes.
 VERBATIM = ("alias", "title", "rank", "topic", "purpose", "content", "attribution_text")

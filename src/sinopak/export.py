@@ -11,9 +11,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from .catalog import TABLES, Table
 from .corpus import Corpus
 from .schema import FORMATS, MEDIATYPES, PROFILE, resource_name, table_schema
-from .catalog import TABLES, Table
 
 PACKAGE_NAME = "sinopak"
 CSV_DIALECT = {"header": True, "delimiter": ",", "lineTerminator": "\n", "quoteChar": '"'}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import dates
+from .catalog import CURATION_FIELDS, TABLES, own_fields
 from .corpus import Corpus, units
 from .errors import SeedError, SeedErrors
 from .models import Entity, Event, Exclusion, Mention, Post, Statement
-from .catalog import CURATION_FIELDS, TABLES, own_fields
 from .vocab import EVENT_CODES
 
 Row = dict[str, Any]

@@ -192,8 +192,8 @@ def _fields(res: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _check_tables(descriptor: dict[str, Any], files: dict[str, bytes], report: Report) -> None:
-    from .schema import resource_name, table_schema
     from .catalog import TABLES
+    from .schema import resource_name, table_schema
 
     resources = {r["name"]: r for r in descriptor["resources"]}
     typed: dict[str, list[dict[str, Any]]] = {}
