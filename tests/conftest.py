@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,21 @@ def run(*args: str) -> Result:
 @pytest.fixture
 def text() -> str:
     return SOURCE.read_text(encoding="utf-8")
+
+
+def point_accessor_at(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Make sinopak.load() and friends read the data package in `folder`."""
+    from sinopak import _access
+
+    monkeypatch.setattr(_access, "data_dir", lambda: folder)
+    _access._descriptor_text.cache_clear()
+    _access._resources.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_accessor_caches() -> Iterator[None]:
+    from sinopak import _access
+
+    yield
+    _access._descriptor_text.cache_clear()
+    _access._resources.cache_clear()

@@ -7,14 +7,12 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, point_accessor_at
 
 import sinopak
-from sinopak import _access
 
 HEAVY = ["pandas", "pyarrow", "polars", "pydantic", "frictionless", "click", "yaml", "numpy"]
 
@@ -142,15 +140,11 @@ def test_version_matches_the_data_package() -> None:
 
 
 @pytest.fixture
-def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     copy = tmp_path / "data"
     shutil.copytree(ROOT / "dist", copy)
-    monkeypatch.setattr(_access, "data_dir", lambda: copy)
-    _access._descriptor_text.cache_clear()
-    _access._resources.cache_clear()
-    yield copy
-    _access._descriptor_text.cache_clear()
-    _access._resources.cache_clear()
+    point_accessor_at(monkeypatch, copy)
+    return copy
 
 
 def test_verify_passes_on_the_bundled_data() -> None:
