@@ -51,9 +51,8 @@ def point_accessor_at(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     """Make sinopak.load() and friends read the data package in `folder`."""
     from sinopak import _access
 
-    monkeypatch.setattr(_access, "data_dir", lambda: folder)
-    _access._descriptor_text.cache_clear()
-    _access._resources.cache_clear()
+    monkeypatch.setattr(_access, "data_dir", lambda: str(folder))
+    _access.clear_cache()
 
 
 @pytest.fixture(autouse=True)
@@ -61,5 +60,4 @@ def _fresh_accessor_caches() -> Iterator[None]:
     from sinopak import _access
 
     yield
-    _access._descriptor_text.cache_clear()
-    _access._resources.cache_clear()
+    _access.clear_cache()

@@ -6,10 +6,8 @@ the backends import their library inside the call that needs it.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
-from pathlib import Path
+import os
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .errors import MissingDependencyError, SinopakError
@@ -18,6 +16,10 @@ if TYPE_CHECKING:
     import pandas
     import polars
     import pyarrow
+
+# Start-up time matters here: `import sinopak; sinopak.load(...)` is benchmarked against
+# `python -c pass`. So: os.path rather than pathlib, a dict rather than functools caches, and
+# hashlib / csv imported only by the calls that use them.
 
 TableName = Literal[
     "documents",
@@ -38,27 +40,45 @@ TableName = Literal[
     "coverage",
 ]
 Backend = Literal["python", "arrow", "pandas", "polars"]
+_cache: dict[str, Any] = {}
 
 
 class IntegrityError(SinopakError, ValueError):
     """A bundled file does not match the bytes or sha256 recorded in datapackage.json."""
 
 
-def data_dir() -> Path:
+def data_dir() -> str:
     """Folder of the published data package: bundled in the wheel, or dist/ in a checkout."""
-    here = Path(__file__).resolve().parent
-    for folder in (here / "data", here.parent.parent / "dist"):
-        if (folder / "datapackage.json").is_file():
-            return folder
+    here = os.path.dirname(os.path.abspath(__file__))
+    for folder in (os.path.join(here, "data"), os.path.join(here, os.pardir, os.pardir, "dist")):
+        if os.path.isfile(os.path.join(folder, "datapackage.json")):
+            return os.path.normpath(folder)
     raise SinopakError(
-        f"no data package found in {here / 'data'} (is sinopak installed from "
-        "a wheel, or is dist/ built?)"
+        f"no data package in {os.path.join(here, 'data')}: install sinopak from a wheel or "
+        "sdist, or run `make build` in a checkout"
     )
 
 
-@functools.cache
+def _base() -> str:
+    if "base" not in _cache:
+        _cache["base"] = data_dir()
+    return str(_cache["base"])
+
+
+def _read(rel: str) -> bytes:
+    with open(os.path.join(_base(), rel), "rb") as fh:
+        return fh.read()
+
+
+def clear_cache() -> None:
+    """Forget the cached folder and descriptor (after the files changed on disk)."""
+    _cache.clear()
+
+
 def _descriptor_text() -> str:
-    return (data_dir() / "datapackage.json").read_text(encoding="utf-8")
+    if "descriptor" not in _cache:
+        _cache["descriptor"] = _read("datapackage.json").decode("utf-8")
+    return str(_cache["descriptor"])
 
 
 def datapackage() -> dict[str, Any]:
@@ -67,9 +87,11 @@ def datapackage() -> dict[str, Any]:
     return result
 
 
-@functools.cache
 def _resources() -> dict[str, dict[str, Any]]:
-    return {r["name"]: r for r in datapackage()["resources"]}
+    if "resources" not in _cache:
+        _cache["resources"] = {r["name"]: r for r in datapackage()["resources"]}
+    found: dict[str, dict[str, Any]] = _cache["resources"]
+    return found
 
 
 def tables() -> list[str]:
@@ -121,10 +143,10 @@ def load(name: TableName, backend: Backend = "python") -> Any:
 
         res = _resource(name, "json")
         fields = [(f["name"], f["type"]) for f in res["schema"]["fields"]]
-        return parse_json((data_dir() / res["path"]).read_bytes(), fields)
+        return parse_json(_read(res["path"]), fields)
     if backend not in ("arrow", "pandas", "polars"):
         raise ValueError(f"unknown backend {backend!r}; valid: python, arrow, pandas, polars")
-    path = data_dir() / _resource(name, "parquet")["path"]
+    path = os.path.join(_base(), _resource(name, "parquet")["path"])
     if backend == "polars":
         pl = _need("polars", "polars")
         return pl.read_parquet(path)
@@ -166,12 +188,12 @@ def verify() -> None:
 
     Raises IntegrityError naming each resource that does not match.
     """
-    base = data_dir()
+    import hashlib
+
     bad = []
     for res in datapackage()["resources"]:
-        path = base / res["path"]
         try:
-            data = path.read_bytes()
+            data = _read(res["path"])
         except OSError:
             bad.append(f"{res['name']} ({res['path']}): missing")
             continue

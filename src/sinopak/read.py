@@ -5,9 +5,7 @@ Shared by the accessor (which must stay light) and the validator.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from typing import Any
 
@@ -76,6 +74,9 @@ def _key_diff(found: list[str], expected: list[str]) -> str:
 
 def parse_csv(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, Any]]:
     """Rows of a CSV table with a header equal to the schema's field names."""
+    import csv
+    import io
+
     names = [n for n, _ in fields]
     text = data.decode("utf-8")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
