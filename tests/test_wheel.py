@@ -1,0 +1,90 @@
+"""The wheel carries the data: install it in a fresh venv outside the tree and load offline."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import sysconfig
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, tree_digest
+
+SCRIPT = """
+import json, sys, sinopak
+from sinopak import _access
+assert sinopak.__file__.startswith(sys.prefix), sinopak.__file__
+assert _access.data_dir().startswith(sys.prefix), _access.data_dir()
+sinopak.verify()
+out = {}
+for name in sinopak.tables():
+    py = sinopak.load(name)
+    arrow = sinopak.load(name, backend="arrow").to_pylist()
+    polars = sinopak.load(name, backend="polars").to_dicts()
+    pandas = sinopak.load(name, backend="pandas")
+    assert py == arrow == polars, name
+    assert len(pandas) == len(py) and list(pandas.columns) == list(py[0]), name
+    out[name] = [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
+                 for r in py]
+print(json.dumps({"version": sinopak.__version__, "tables": out}))
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """sdist, then a wheel built from that sdist (python -m build's default), in a temp dir."""
+    out = tmp_path_factory.mktemp("pkg")
+    before = tree_digest(ROOT / "dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        check=True, capture_output=True,
+    )
+    assert tree_digest(ROOT / "dist") == before  # building never writes into dist/
+    return out
+
+
+def test_wheel_contains_the_data_package(built: Path) -> None:
+    (wheel,) = built.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for rel in tree_digest(ROOT / "dist"):
+        if rel.split("/")[0] in ("csv", "json", "parquet", "sources") or rel == "datapackage.json":
+            assert f"sinopak/data/{rel}" in names, rel
+    assert "sinopak/py.typed" in names
+    assert not any(n.startswith(("tests/", "seeds/")) for n in names)
+
+
+def test_sdist_contains_seeds_and_data(built: Path) -> None:
+    (sdist,) = built.glob("*.tar.gz")
+    names = {n.split("/", 1)[1] for n in tarfile.open(sdist).getnames() if "/" in n}
+    assert "seeds/000_d3da3a035377400c.txt" in names
+    assert "dist/datapackage.json" in names
+    assert "Makefile" in names and "constraints.txt" in names
+
+
+def test_fresh_venv_loads_every_table_offline(built: Path, tmp_path: Path) -> None:
+    (wheel,) = built.glob("*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(py), "install", "--quiet", "--no-deps",
+         "--no-index", str(wheel)],
+        check=True, capture_output=True,
+    )
+    # The backends' libraries come from this environment (no network), sinopak from the wheel.
+    site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()"
+                           "['purelib'])"], check=True, capture_output=True, text=True)
+    Path(site.stdout.strip(), "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    result = subprocess.run([str(py), "-c", SCRIPT], cwd=tmp_path, capture_output=True,
+                            text=True, env={"PATH": "/usr/bin:/bin", "no_proxy": "*",
+                                            "http_proxy": "http://127.0.0.1:9",
+                                            "https_proxy": "http://127.0.0.1:9"})
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded["version"] == json.loads((ROOT / "dist/datapackage.json").read_text())[
+        "version"]
+    for name, rows in loaded["tables"].items():
+        assert rows == json.loads((ROOT / "dist" / "json" / f"{name}.json").read_text()), name
