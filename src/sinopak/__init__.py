@@ -17,6 +17,8 @@ the calls that need them.
 
 from __future__ import annotations
 
+import os
+
 from ._access import (
     IntegrityError,
     TableName,
@@ -33,12 +35,26 @@ __all__ = [
     "TableName",
     "__version__",
     "datapackage",
+    "download",
     "evidence",
     "load",
     "records",
     "tables",
     "verify",
 ]
+
+
+def download(
+    dest: str | os.PathLike[str], source: str | None = None, *, offline: bool | None = None
+) -> os.PathLike[str]:
+    """Fetch a published data package (datapackage.json URL or release zip) into `dest`.
+
+    Every file is verified against its sha256 before the folder is moved into place. The cache
+    folder is SINOPAK_CACHE (default ~/.cache/sinopak); SINOPAK_OFFLINE=1 uses it only.
+    """
+    from .fetch import download as fetch
+
+    return fetch(dest, source, offline=offline)
 
 
 def __getattr__(name: str) -> str:

@@ -188,3 +188,25 @@ def anchor(root: Path | None, files: tuple[Path, ...]) -> None:
     for path in files:
         n = anchor_file(path, corpus, str(path))
         click.echo(f"{path}: anchored {n} span(s)")
+
+
+@main.command()
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--source",
+    default=None,
+    help="URL of a datapackage.json or release zip "
+    "(default: $SINOPAK_SOURCE, else the latest GitHub release).",
+)
+@click.option(
+    "--offline",
+    is_flag=True,
+    default=None,
+    help="Use only the cache ($SINOPAK_CACHE); also set by SINOPAK_OFFLINE=1.",
+)
+def download(dest: Path, source: str | None, offline: bool | None) -> None:
+    """Download a published data package into DEST, verifying every file's sha256."""
+    from .fetch import download as fetch
+
+    path = fetch(dest, source, offline=offline or None)
+    click.echo(f"Downloaded and verified: {path}")

@@ -19,6 +19,7 @@ from .checks import check
 from .corpus import load_corpus
 from .errors import SeedErrors, SinopakError, StaleError
 from .export import write_package
+from .release import write_release
 from .rows import build_rows
 from .schema import all_schemas
 
@@ -78,7 +79,9 @@ def stage(project: Project) -> Path:
     try:
         pkg = out / "dist"
         pkg.mkdir()
-        write_package(pkg, rows, corpus, project.version())
+        version = project.version()
+        write_package(pkg, rows, corpus, version)
+        write_release(pkg, version)
         schemas = out / "schema"
         schemas.mkdir()
         for name, schema in all_schemas().items():

@@ -111,14 +111,44 @@ def check_profile(descriptor: dict[str, Any], report: Report) -> None:
 
 
 def validate(target: str | Path | None = None, *, use_frictionless: bool = True) -> Report:
-    """Validate a data package directory or datapackage.json (default: the bundled data)."""
+    """Validate a data package: a folder, a datapackage.json, a release zip or an http(s) URL
+    of either (default: the data bundled with this package)."""
     if target is None:
         from ._access import data_dir
 
         target = data_dir()
-    path = Path(target)
+    text = str(target)
+    if text.startswith(("http://", "https://")) or text.endswith(".zip"):
+        return _validate_fetched(text, use_frictionless)
+    return _validate_folder(Path(target), text, use_frictionless)
+
+
+def _validate_fetched(target: str, use_frictionless: bool) -> Report:
+    """Download or unzip into a temporary folder (safely), then validate that."""
+    import tempfile
+
+    from .errors import PackageError
+    from .fetch import download
+    from .safezip import safe_extract
+
+    with tempfile.TemporaryDirectory(prefix="sinopak-validate-") as tmp:
+        folder = Path(tmp) / "package"
+        try:
+            if target.startswith(("http://", "https://")):
+                download(folder, target, offline=False, use_cache=False, retries=1)
+            else:
+                folder.mkdir()
+                safe_extract(Path(target), folder)
+        except PackageError as exc:
+            report = Report(target)
+            report.add("package-error", str(exc), file=Path(target).name)
+            return report
+        return _validate_folder(folder, target, use_frictionless)
+
+
+def _validate_folder(path: Path, target: str, use_frictionless: bool) -> Report:
     descriptor_path = path / "datapackage.json" if path.is_dir() else path
-    report = Report(str(target))
+    report = Report(target)
     if not descriptor_path.exists():
         report.add("package-error", f"no datapackage.json at {descriptor_path}")
         return report
@@ -128,6 +158,7 @@ def validate(target: str | Path | None = None, *, use_frictionless: bool = True)
     base = descriptor_path.parent
     check_profile(descriptor, report)
     files = _check_files(descriptor, base, report)
+    _check_sums(base, report)
     if not report.valid:
         return report  # do not parse files whose bytes are wrong or whose paths are unsafe
     _check_tables(descriptor, files, report)
@@ -185,6 +216,25 @@ def _check_files(descriptor: dict[str, Any], base: Path, report: Report) -> dict
             )
         files[name] = data
     return files
+
+
+def _check_sums(base: Path, report: Report) -> None:
+    """If the folder has a SHA256SUMS file (a release), every line must hold."""
+    sums = base / "SHA256SUMS"
+    if not sums.is_file():
+        return
+    for n, line in enumerate(sums.read_text(encoding="utf-8").splitlines(), start=1):
+        digest, _, rel = line.partition("  ")
+        path = _safe_path(base, rel)
+        if path is None or not path.is_file():
+            report.add(
+                "checksum-error",
+                f"SHA256SUMS line {n}: {rel!r} is missing or unsafe",
+                file="SHA256SUMS",
+                row=n,
+            )
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            report.add("checksum-error", f"{rel} does not match SHA256SUMS", file=rel, row=n)
 
 
 def _fields(res: dict[str, Any]) -> list[tuple[str, str]]:

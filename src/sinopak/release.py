@@ -1,0 +1,42 @@
+"""The release bundle: a reproducible zip of the data package and a SHA256SUMS file."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no build timestamp
+SUMS = "SHA256SUMS"
+
+
+def zip_name(version: str) -> str:
+    return f"sinopak-{version}.zip"
+
+
+def write_zip(folder: Path, version: str) -> Path:
+    """Zip every file of `folder` (sorted, fixed timestamps and modes) into the folder itself."""
+    target = folder / zip_name(version)
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != SUMS and p != target)
+    with zipfile.ZipFile(target, "w") as zf:
+        for path in files:
+            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # unix, whatever the building machine
+            zf.writestr(info, path.read_bytes(), compresslevel=9)
+    return target
+
+
+def sums_text(folder: Path) -> str:
+    """`sha256sum -c` compatible lines for every file except SHA256SUMS itself."""
+    lines = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != SUMS):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        lines.append(f"{digest}  {path.relative_to(folder).as_posix()}\n")
+    return "".join(lines)
+
+
+def write_release(folder: Path, version: str) -> None:
+    write_zip(folder, version)
+    (folder / SUMS).write_text(sums_text(folder), encoding="utf-8")
