@@ -40,7 +40,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     before = tree_digest(ROOT / "dist")
     subprocess.run(
         [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     assert tree_digest(ROOT / "dist") == before  # building never writes into dist/
     return out
@@ -58,7 +59,8 @@ def test_wheel_contains_the_data_package(built: Path) -> None:
 
 def test_sdist_contains_seeds_and_data(built: Path) -> None:
     (sdist,) = built.glob("*.tar.gz")
-    names = {n.split("/", 1)[1] for n in tarfile.open(sdist).getnames() if "/" in n}
+    with tarfile.open(sdist) as tar:
+        names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
     assert "seeds/000_d3da3a035377400c.txt" in names
     assert "dist/datapackage.json" in names
     assert "Makefile" in names and "constraints.txt" in names
@@ -70,21 +72,43 @@ def test_fresh_venv_loads_every_table_offline(built: Path, tmp_path: Path) -> No
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     py = venv / "bin" / "python"
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(py), "install", "--quiet", "--no-deps",
-         "--no-index", str(wheel)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(py),
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
     )
     # The backends' libraries come from this environment (no network), sinopak from the wheel.
-    site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()"
-                           "['purelib'])"], check=True, capture_output=True, text=True)
+    site = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     Path(site.stdout.strip(), "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    result = subprocess.run([str(py), "-c", SCRIPT], cwd=tmp_path, capture_output=True,
-                            text=True, env={"PATH": "/usr/bin:/bin", "no_proxy": "*",
-                                            "http_proxy": "http://127.0.0.1:9",
-                                            "https_proxy": "http://127.0.0.1:9"})
+    result = subprocess.run(
+        [str(py), "-c", SCRIPT],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "no_proxy": "*",
+            "http_proxy": "http://127.0.0.1:9",
+            "https_proxy": "http://127.0.0.1:9",
+        },
+    )
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout)
-    assert loaded["version"] == json.loads((ROOT / "dist/datapackage.json").read_text())[
-        "version"]
+    assert loaded["version"] == json.loads((ROOT / "dist/datapackage.json").read_text())["version"]
     for name, rows in loaded["tables"].items():
         assert rows == json.loads((ROOT / "dist" / "json" / f"{name}.json").read_text()), name

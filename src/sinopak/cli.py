@@ -64,7 +64,7 @@ def build(root: Path | None, check_only: bool) -> None:
 
 
 @main.command()
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("path", required=False)
 @click.option(
     "--format",
     "fmt",
@@ -73,14 +73,16 @@ def build(root: Path | None, check_only: bool) -> None:
     show_default=True,
     help="Report format.",
 )
-def validate(path: Path | None, fmt: str) -> None:
-    """Validate a data package (folder or datapackage.json; default: the installed data).
+def validate(path: str | None, fmt: str) -> None:
+    """Validate a data package: a folder, datapackage.json, release zip, or an http(s) URL of
+    either (default: the data installed with sinopak).
 
     Exit status: 0 valid, 1 invalid, 2 usage error.
     """
     from .validate import validate as run_validate
 
-    if path is not None and not path.exists():
+    remote = path is not None and path.startswith(("http://", "https://"))
+    if path is not None and not remote and not Path(path).exists():
         raise click.BadParameter(f"{path} does not exist", param_hint="PATH")
     report = run_validate(path)
     if fmt == "json":
