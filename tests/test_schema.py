@@ -117,3 +117,13 @@ def test_curation_guide_documents_every_vocabulary_value() -> None:
             assert f"| `{value}` |" in guide, f"{key} value {value} missing from CURATION.md"
     for rule in typing.get_args(models.DateRule):
         assert f"| `{rule}` |" in guide, f"date rule {rule} missing from CURATION.md"
+
+
+def test_load_docstring_lists_every_column_of_every_table() -> None:
+    import sinopak
+
+    doc = sinopak.load.__doc__ or ""
+    for table in TABLES.values():
+        assert f"\n{table.name} -- {table.description}\n" in doc
+        for col in table.columns:
+            assert f"    {col.name} " in doc

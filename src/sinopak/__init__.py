@@ -57,6 +57,16 @@ def download(
     return fetch(dest, source, offline=offline)
 
 
+def _add_column_docs() -> None:
+    from ._columns import COLUMNS
+
+    if load.__doc__ is not None:  # None under python -OO
+        load.__doc__ += "\n" + COLUMNS
+
+
+_add_column_docs()
+
+
 def __getattr__(name: str) -> str:
     if name == "__version__":
         from importlib.metadata import version

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .checks import check
 from .corpus import load_corpus
+from .docgen import columns_module
 from .errors import SeedErrors, SinopakError, StaleError
 from .export import write_package
 from .release import write_release
@@ -88,6 +89,7 @@ def stage(project: Project) -> Path:
             (schemas / f"{name}.json").write_text(
                 json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )
+        (out / "_columns.py").write_text(columns_module(), encoding="utf-8")
         from .validate import validate
 
         report = validate(pkg)
@@ -143,6 +145,12 @@ def build(project: Project, *, check_only: bool = False) -> list[str]:
     try:
         stale = [f"dist/{p}" for p in differences(out / "dist", project.dist)]
         stale += [f"schema/{p}" for p in differences(out / "schema", project.schema)]
+        columns = project.root / "src" / "sinopak" / "_columns.py"
+        # Only a source checkout has src/; an sdist copy or a test fixture may not.
+        if columns.parent.is_dir() and (
+            not columns.is_file() or columns.read_bytes() != (out / "_columns.py").read_bytes()
+        ):
+            stale.append("src/sinopak/_columns.py")
         if check_only:
             if stale:
                 raise StaleError(
@@ -151,6 +159,8 @@ def build(project: Project, *, check_only: bool = False) -> list[str]:
                 )
             return []
         if stale:
+            if columns.parent.is_dir():
+                os.replace(out / "_columns.py", columns)
             swap_in(out / "schema", project.schema, project.scratch)
             swap_in(out / "dist", project.dist, project.scratch)
         return stale
