@@ -21,7 +21,6 @@ import os
 
 from ._access import (
     IntegrityError,
-    TableName,
     datapackage,
     evidence,
     load,
@@ -30,7 +29,10 @@ from ._access import (
     verify,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (2-3 ms)
+
 __all__ = [
+    "Backend",
     "IntegrityError",
     "TableName",
     "__version__",
@@ -67,7 +69,15 @@ def _add_column_docs() -> None:
 _add_column_docs()
 
 
-def __getattr__(name: str) -> str:
+if TYPE_CHECKING:
+    from ._access import Backend, TableName
+
+
+def __getattr__(name: str) -> object:
+    if name in ("TableName", "Backend"):  # typing.Literal objects, built on first use
+        from . import _access
+
+        return getattr(_access, name)
     if name == "__version__":
         from importlib.metadata import version
 

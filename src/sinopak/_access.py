@@ -6,22 +6,18 @@ the backends import their library inside the call that needs it.
 
 from __future__ import annotations
 
-import json
 import os
-from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .errors import MissingDependencyError, SinopakError
 
-if TYPE_CHECKING:
-    import pandas
-    import polars
-    import pyarrow
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (2-3 ms)
 
 # Start-up time matters here: `import sinopak; sinopak.load(...)` is benchmarked against
-# `python -c pass`. So: os.path rather than pathlib, a dict rather than functools caches, and
-# hashlib / csv imported only by the calls that use them.
-
-TableName = Literal[
+# `python -c pass`. So: os.path rather than pathlib, a dict rather than functools caches,
+# json / hashlib / csv imported only by the calls that use them, and `typing` (2-3 ms) kept
+# out of the import: its names exist for the type checker, and at run time through
+# `__getattr__` below.
+TABLE_NAMES = (
     "documents",
     "sentences",
     "entities",
@@ -38,8 +34,52 @@ TableName = Literal[
     "relations",
     "evidence",
     "coverage",
-]
-Backend = Literal["python", "arrow", "pandas", "polars"]
+)
+BACKENDS = ("python", "arrow", "pandas", "polars")
+
+if TYPE_CHECKING:
+    from typing import Any, Literal, overload
+
+    import pandas
+    import polars
+    import pyarrow
+
+    TableName = Literal[
+        "documents",
+        "sentences",
+        "entities",
+        "aliases",
+        "posts",
+        "mentions",
+        "mention_referents",
+        "events",
+        "participants",
+        "agreements",
+        "agreement_parties",
+        "statements",
+        "statement_subjects",
+        "relations",
+        "evidence",
+        "coverage",
+    ]
+    Backend = Literal["python", "arrow", "pandas", "polars"]
+else:
+
+    def overload(func):  # typing.overload only matters to the type checker
+        return func
+
+
+def __getattr__(name: str) -> object:
+    """TableName and Backend as real typing.Literal objects, built on first use."""
+    if name in ("TableName", "Backend"):
+        from typing import Literal
+
+        value = Literal[TABLE_NAMES if name == "TableName" else BACKENDS]  # type: ignore[valid-type]
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _cache: dict[str, Any] = {}
 
 
@@ -83,6 +123,8 @@ def _descriptor_text() -> str:
 
 def datapackage() -> dict[str, Any]:
     """The Frictionless descriptor (datapackage.json) as a fresh dict."""
+    import json  # json pulls in re and enum: load it only when a call needs it
+
     result: dict[str, Any] = json.loads(_descriptor_text())
     return result
 
@@ -146,7 +188,9 @@ def load(name: TableName, backend: Backend = "python") -> Any:
         return parse_json(_read(res["path"]), fields)
     if backend not in ("arrow", "pandas", "polars"):
         raise ValueError(f"unknown backend {backend!r}; valid: python, arrow, pandas, polars")
-    path = os.path.join(_base(), _resource(name, "parquet")["path"])
+    if name not in TABLE_NAMES:  # the arrow path needs no descriptor (no json import)
+        raise ValueError(f"unknown table {name!r}; valid names: {', '.join(TABLE_NAMES)}")
+    path = os.path.join(_base(), "parquet", f"{name}.parquet")
     if backend == "polars":
         pl = _need("polars", "polars")
         return pl.read_parquet(path)

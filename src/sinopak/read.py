@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class CellError(ValueError):
