@@ -13,14 +13,23 @@ from typing import Any
 
 from .catalog import TABLES, Table
 from .corpus import Corpus
+from .read import escape_formula
 from .schema import FORMATS, MEDIATYPES, PROFILE, resource_name, table_schema
 
 PACKAGE_NAME = "sinopak"
+FORMULA_NOTE = (
+    "CSV injection guard (OWASP): a text cell beginning with = + - @ TAB or CR, after any "
+    "leading single quotes, is written with one extra leading single quote; remove it when "
+    "reading. JSON and Parquet hold the exact values."
+)
 CSV_DIALECT = {"header": True, "delimiter": ",", "lineTerminator": "\n", "quoteChar": '"'}
 
 
 def cell_text(value: Any) -> str:
-    """CSV text of a cell: null is the empty string, dates are ISO 8601."""
+    """CSV text of a cell: null is the empty string, dates are ISO 8601, and text that a
+    spreadsheet would run as a formula is prefixed with a single quote (see read.py)."""
+    if isinstance(value, str):
+        return escape_formula(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -124,6 +133,7 @@ def write_package(
             res.update({"bytes" if fmt == "csv" else "sinopak:bytes": size, "hash": digest})
             if fmt == "csv":
                 res["dialect"] = dict(CSV_DIALECT)
+                res["sinopak:formulaEscape"] = FORMULA_NOTE
             res["schema"] = table_schema(table, suffix)
             resources.append(res)
     (out / "sources").mkdir()

@@ -13,10 +13,39 @@ if TYPE_CHECKING:
 Rows = dict[str, list[dict[str, Any]]]
 
 
+def check_constraints(typed: Rows, resources: dict[str, Any], report: Report) -> None:
+    """required, enum, pattern, minimum and minLength of every cell (typed CSV rows)."""
+    import re
+
+    for name, table in TABLES.items():
+        file = resources[name]["path"]
+        for col in table.columns:
+            pattern = re.compile(col.pattern) if col.pattern else None
+            for i, row in enumerate(typed.get(name, []), start=2):
+                value = row[col.name]
+                problem = None
+                if value is None:
+                    if col.required:
+                        problem = "a value is required"
+                elif col.enum and value not in col.enum:
+                    problem = f"{value!r} is not one of {', '.join(col.enum)}"
+                elif pattern is not None and not pattern.fullmatch(value):
+                    problem = f"{value!r} does not match the pattern {col.pattern}"
+                elif col.minimum is not None and value < col.minimum:
+                    problem = f"{value} is below the minimum {col.minimum}"
+                elif col.min_length is not None and len(value) < col.min_length:
+                    problem = f"{value!r} is shorter than {col.min_length}"
+                if problem:
+                    report.add(
+                        "constraint-error", problem, resource=name, file=file, row=i, field=col.name
+                    )
+
+
 def check_integrity(
     typed: Rows, files: dict[str, bytes], resources: dict[str, Any], report: Report
 ) -> None:
     """Primary keys, uniqueKeys, foreign keys, and every quote against the source text."""
+    problems_before = len(report.problems)
     keys: dict[str, set[Any]] = {}
     for name, table in TABLES.items():
         rows = typed.get(name, [])
@@ -68,7 +97,7 @@ def check_integrity(
                 row=i,
                 field="record_id",
             )
-    if report.valid:
+    if len(report.problems) == problems_before:  # offsets mean nothing if keys are broken
         _check_provenance(typed, files, resources, report)
 
 

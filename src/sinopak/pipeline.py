@@ -129,8 +129,41 @@ def recover(project: Project) -> None:
             break
 
 
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one atomic step (Linux renameat2 with RENAME_EXCHANGE).
+
+    Returns False where the system call is unavailable (other kernels, other libcs); the
+    caller then falls back to two renames, which `recover` completes after a crash.
+    """
+    import ctypes
+    import errno
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
 def swap_in(new: Path, target: Path, scratch: Path) -> None:
-    """Replace folder `target` by `new` with two renames; the old one is removed afterwards."""
+    """Replace folder `target` by `new`: one atomic exchange where the system allows it,
+    otherwise two renames. The old folder is removed afterwards."""
+    if target.exists() and exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the previous contents
+        return
     hold = Path(tempfile.mkdtemp(prefix="old-", dir=scratch))
     if target.exists():
         os.rename(target, hold / target.name)
@@ -141,6 +174,8 @@ def swap_in(new: Path, target: Path, scratch: Path) -> None:
 def build(project: Project, *, check_only: bool = False) -> list[str]:
     """Rebuild dist/ and schema/; with check_only, return what is stale and change nothing."""
     recover(project)
+    for leftover in project.scratch.glob("stage-*"):  # from a build that was killed
+        shutil.rmtree(leftover, ignore_errors=True)
     out = stage(project)
     try:
         stale = [f"dist/{p}" for p in differences(out / "dist", project.dist)]

@@ -13,6 +13,25 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+# CSV injection (OWASP): a spreadsheet runs a cell that begins with one of these as a formula.
+# The CSV export prefixes such a text cell with a single quote; readers of this package remove
+# it again. Cells that already begin with quotes before a trigger get one more quote, so the
+# escape is reversible for every value. JSON and Parquet keep the exact value.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def needs_formula_escape(value: str) -> bool:
+    return value.lstrip("'").startswith(FORMULA_TRIGGERS)
+
+
+def escape_formula(value: str) -> str:
+    return "'" + value if needs_formula_escape(value) else value
+
+
+def unescape_formula(value: str) -> str:
+    return value[1:] if value.startswith("'") and needs_formula_escape(value) else value
+
+
 class CellError(ValueError):
     """A cell that cannot be read as its declared type."""
 
@@ -25,6 +44,8 @@ class CellError(ValueError):
 def _typed(kind: str, value: Any, row: int, field: str, *, from_text: bool) -> Any:
     if value is None or (from_text and value == ""):
         return None
+    if from_text and kind == "string":
+        return unescape_formula(value)
     try:
         if kind == "date":
             if not isinstance(value, str):

@@ -8,6 +8,7 @@ every quote against the source text. It returns a report; it never raises for ba
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
@@ -150,26 +151,35 @@ def _validate_folder(path: Path, target: str, use_frictionless: bool) -> Report:
     descriptor_path = path / "datapackage.json" if path.is_dir() else path
     report = Report(target)
     if not descriptor_path.exists():
-        report.add("package-error", f"no datapackage.json at {descriptor_path}")
+        report.add(
+            "package-error", f"no datapackage.json at {descriptor_path}", file=descriptor_path.name
+        )
         return report
     descriptor = load_descriptor(descriptor_path, report)
     if descriptor is None:
         return report
     base = descriptor_path.parent
     check_profile(descriptor, report)
-    files = _check_files(descriptor, base, report)
+    files, readable = _check_files(descriptor, base, report)
     _check_sums(base, report)
-    if not report.valid:
-        return report  # do not parse files whose bytes are wrong or whose paths are unsafe
+    # Content is checked even when a hash is wrong: the report then says what changed, by row
+    # and field. Only files at safe paths inside the package were read.
     _check_tables(descriptor, files, report)
-    if use_frictionless and report.valid:
+    if use_frictionless and readable:
         _frictionless(descriptor_path, report)
     return report
 
 
-def _check_files(descriptor: dict[str, Any], base: Path, report: Report) -> dict[str, bytes]:
-    """Bytes and sha256 of every resource; refuse unsafe paths. Returns name -> bytes."""
+def _check_files(
+    descriptor: dict[str, Any], base: Path, report: Report
+) -> tuple[dict[str, bytes], bool]:
+    """Bytes and sha256 of every resource; refuse unsafe paths.
+
+    Returns the bytes of every file read, by resource name, and whether every resource was a
+    safe, present, readable file (only then may frictionless open the package itself).
+    """
     files: dict[str, bytes] = {}
+    readable = True
     for i, res in enumerate(descriptor["resources"]):
         name = res.get("name", f"#{i}") if isinstance(res, dict) else f"#{i}"
         if not isinstance(res, dict):
@@ -215,7 +225,8 @@ def _check_files(descriptor: dict[str, Any], base: Path, report: Report) -> dict
                 file=rel,
             )
         files[name] = data
-    return files
+    readable = readable and len(files) == len(descriptor["resources"])
+    return files, readable
 
 
 def _check_sums(base: Path, report: Report) -> None:
@@ -267,7 +278,9 @@ def _check_tables(descriptor: dict[str, Any], files: dict[str, bytes], report: R
                 )
                 continue
             fields = _fields(res)
-            data = files[rname]
+            data = files.get(rname)
+            if data is None:
+                continue  # missing, unsafe or too large: reported above
             rows: list[dict[str, Any]] | None
             try:
                 if fmt == "csv":
@@ -287,7 +300,7 @@ def _check_tables(descriptor: dict[str, Any], files: dict[str, bytes], report: R
                     field=exc.field or None,
                 )
                 continue
-            except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
+            except (UnicodeDecodeError, json.JSONDecodeError, ValueError, csv.Error) as exc:
                 report.add(
                     "format-error", f"cannot read {fmt}: {exc}", resource=rname, file=res["path"]
                 )
@@ -299,9 +312,10 @@ def _check_tables(descriptor: dict[str, Any], files: dict[str, bytes], report: R
         if "csv" in per_format:
             typed[name] = per_format["csv"]
             report.tables[name] = len(per_format["csv"])
-    if report.valid:
-        from .integrity import check_integrity
+    if len(typed) == len(TABLES):
+        from .integrity import check_constraints, check_integrity
 
+        check_constraints(typed, resources, report)
         check_integrity(typed, files, resources, report)
 
 
@@ -392,7 +406,15 @@ def _frictionless(descriptor_path: Path, report: Report) -> None:
     """Run frictionless on the whole package (every format) and collect its errors."""
     import frictionless
 
-    result = frictionless.validate(str(descriptor_path))
+    try:
+        result = frictionless.validate(str(descriptor_path))
+    except Exception as exc:  # frictionless may raise on inputs it cannot open at all
+        report.add(
+            "frictionless-error",
+            f"frictionless could not validate: {exc}",
+            file=descriptor_path.name,
+        )
+        return
     for task in result.tasks:
         for err in task.errors:
             report.add(
@@ -404,4 +426,4 @@ def _frictionless(descriptor_path: Path, report: Report) -> None:
                 field=getattr(err, "field_name", None),
             )
     for err in result.errors:
-        report.add(f"frictionless:{err.type}", err.message)
+        report.add(f"frictionless:{err.type}", err.message, file=descriptor_path.name)
