@@ -14,9 +14,10 @@ import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .checks import check
-from .corpus import load_corpus
+from .corpus import Corpus, load_corpus
 from .docgen import columns_module
 from .errors import SeedErrors, SinopakError, StaleError
 from .export import write_package
@@ -81,7 +82,8 @@ def stage(project: Project) -> Path:
         pkg = out / "dist"
         pkg.mkdir()
         version = project.version()
-        write_package(pkg, rows, corpus, version)
+        descriptor = write_package(pkg, rows, corpus, version)
+        write_extras(pkg, rows, corpus, descriptor)
         write_release(pkg, version)
         schemas = out / "schema"
         schemas.mkdir()
@@ -100,6 +102,19 @@ def stage(project: Project) -> Path:
         shutil.rmtree(out, ignore_errors=True)
         raise
     return out
+
+
+def write_extras(pkg: Path, rows: dict[str, list[dict[str, Any]]], corpus: Corpus,
+                 descriptor: dict[str, Any]) -> None:
+    """The dataset card, the provenance explorer and the SQLite database for Datasette."""
+    from .card import card_text
+    from .explorer import explorer_html
+    from .sqlite import write_datasette
+
+    write_datasette(pkg, rows, descriptor)
+    (pkg / "README.md").write_text(card_text(descriptor, rows), encoding="utf-8")
+    texts = {d.seed.document_id: d.source.text for d in corpus.documents}
+    (pkg / "explorer.html").write_text(explorer_html(descriptor, rows, texts), encoding="utf-8")
 
 
 def differences(a: Path, b: Path) -> list[str]:

@@ -1,0 +1,108 @@
+"""SQLite for Datasette: the same tables, keys enforced, full-text search on sentences."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from .catalog import TABLES
+
+SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "date": "TEXT", "boolean": "INTEGER"}
+DB_NAME = "sinopak.sqlite"
+METADATA_NAME = "sinopak.metadata.json"
+
+
+def _create(table: str) -> str:
+    t = TABLES[table]
+    cols = []
+    for c in t.columns:
+        col = f'"{c.name}" {SQL_TYPES[c.kind]}'
+        if c.required:
+            col += " NOT NULL"
+        if c.enum:
+            values = ", ".join("'" + v + "'" for v in c.enum)
+            col += f' CHECK ("{c.name}" IN ({values}))'
+        if c.kind == "date":
+            col += f""" CHECK ("{c.name}" IS NULL OR date("{c.name}") = "{c.name}")"""
+        cols.append(col)
+    cols.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in t.primary_key) + ")")
+    for key in t.unique_keys:
+        cols.append("UNIQUE (" + ", ".join(f'"{k}"' for k in key) + ")")
+    for c in t.columns:
+        if c.ref is not None and c.ref.table != "*":
+            target = TABLES[c.ref.table]
+            cols.append(f'FOREIGN KEY ("{c.name}") REFERENCES "{target.name}" '
+                        f'("{target.primary_key[0]}") DEFERRABLE INITIALLY DEFERRED')
+    return f'CREATE TABLE "{table}" (\n  ' + ",\n  ".join(cols) + "\n)"
+
+
+def _value(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, dt.date) else v
+
+
+def write_sqlite(path: Path, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Write every table into a new SQLite file; foreign keys are checked before commit."""
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA foreign_keys = ON")
+        con.execute("PRAGMA journal_mode = DELETE")
+        with con:
+            # Keys are checked at commit (DEFERRABLE INITIALLY DEFERRED): events and
+            # agreements refer to each other, so no insertion order satisfies immediate checks.
+            for name in TABLES:
+                con.execute(_create(name))
+            for name, table in TABLES.items():
+                cols = table.column_names
+                marks = ", ".join("?" for _ in cols)
+                con.executemany(
+                    f'INSERT INTO "{name}" VALUES ({marks})',
+                    [[_value(r[c]) for c in cols] for r in rows[name]],
+                )
+            con.execute(
+                "CREATE VIRTUAL TABLE sentences_fts USING fts5(text, content='sentences', "
+                "content_rowid='rowid')"
+            )
+            con.execute("INSERT INTO sentences_fts (rowid, text) SELECT rowid, text "
+                        "FROM sentences")
+        problems = con.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise ValueError(f"SQLite foreign key check failed: {problems[:5]}")
+        con.execute("VACUUM")
+    finally:
+        con.close()
+
+
+def datasette_metadata(descriptor: dict[str, Any]) -> dict[str, Any]:
+    """Datasette metadata: titles, descriptions, source and licence for every table."""
+    tables: dict[str, Any] = {}
+    for res in descriptor["resources"]:
+        if res.get("format") != "csv":
+            continue
+        tables[res["name"]] = {
+            "title": res["title"],
+            "description": res["description"],
+            "columns": {f["name"]: f["description"] for f in res["schema"]["fields"]},
+        }
+    tables["sentences"]["fts_table"] = "sentences_fts"
+    tables["sentences"]["fts_pk"] = "rowid"
+    source = descriptor["sources"][0]
+    return {
+        "title": descriptor["title"],
+        "description": descriptor["description"],
+        "license": "CC-BY-4.0 (records); source text © its publisher",
+        "license_url": descriptor["licenses"][0]["path"],
+        "source": source["title"],
+        "databases": {"sinopak": {"tables": tables}},
+    }
+
+
+def write_datasette(folder: Path, rows: dict[str, list[dict[str, Any]]],
+                    descriptor: dict[str, Any]) -> None:
+    write_sqlite(folder / DB_NAME, rows)
+    (folder / METADATA_NAME).write_text(
+        json.dumps(datasette_metadata(descriptor), ensure_ascii=False, indent=2) + "\n",
+        encoding="utf-8",
+    )

@@ -1,0 +1,52 @@
+"""The dataset card, citation and changelog: generated where they can be, and consistent."""
+
+from __future__ import annotations
+
+import yaml
+from conftest import ROOT
+
+import sinopak
+
+CARD = (ROOT / "dist" / "README.md").read_text()
+
+
+def front_matter() -> dict:
+    _, head, _ = CARD.split("---\n", 2)
+    return yaml.safe_load(head)
+
+
+def test_front_matter_is_a_hugging_face_card() -> None:
+    fm = front_matter()
+    assert fm["license"] == "cc-by-4.0" and fm["language"] == ["en"]
+    assert fm["size_categories"] == ["n<1K"]
+    assert {c["config_name"] for c in fm["configs"]} == set(sinopak.tables())
+    for c in fm["configs"]:
+        assert (ROOT / "dist" / c["data_files"]).is_file()
+
+
+def test_every_table_with_its_row_count_and_every_field() -> None:
+    for res in sinopak.datapackage()["resources"]:
+        if res.get("format") != "csv":
+            continue
+        name = res["name"]
+        rows = len(sinopak.load(name))
+        assert f"| [`{name}`](#{name}) | {rows} |" in CARD
+        section = CARD.split(f"\n### {name}\n", 1)[1].split("\n### ", 1)[0]
+        for field in res["schema"]["fields"]:
+            assert f"| `{field['name']}` | {field['type']} |" in section
+
+
+def test_card_states_source_licences_coverage_and_limits() -> None:
+    assert "Publisher: **unknown (not stated in the source)**" in CARD
+    assert "20 of 20 sentences are cited" in CARD
+    assert "CC-BY-4.0" in CARD and "remains the property of its publisher" in CARD
+    assert "## Known limitations and biases" in CARD
+    assert "sinopak validate path/to/this/folder --format github" in CARD
+    assert "stm.s020-pakistan-failing` (editorial)" in CARD
+
+
+def test_citation_and_changelog_carry_the_package_version() -> None:
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    version = sinopak.datapackage()["version"]
+    assert cff["version"] == version and cff["type"] == "dataset"
+    assert f"## {version} " in (ROOT / "CHANGELOG.md").read_text()

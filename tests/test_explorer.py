@@ -1,0 +1,113 @@
+"""The provenance explorer, driven in headless Chromium from a server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+import sinopak
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "build" / "screenshots"
+
+
+def test_explorer_is_self_contained() -> None:
+    html = (ROOT / "dist" / "explorer.html").read_text()
+    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in html and "<link" not in html and " src=" not in html
+    assert "default-src 'none'" in html  # the page may not fetch anything at all
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def page_url() -> Iterator[str]:
+    handler = functools.partial(Quiet, directory=str(ROOT / "dist"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/explorer.html"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if shutil.which(CHROMIUM) is None:
+        pytest.skip("Chromium is not installed (apt-get install -y chromium); .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: object, page_url: str) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    pg = context.new_page()
+    pg.errors, pg.requests = [], []  # type: ignore[attr-defined]
+    pg.on("console", lambda m: m.type == "error" and pg.errors.append(m.text))
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    pg.goto(page_url)
+    yield pg
+    context.close()
+
+
+def test_select_record_highlights_its_quote(page: object, page_url: str) -> None:
+    pg = page
+    pg.click('#records button[data-record="evt.wei-alvi-khan-meeting"]')  # type: ignore[attr-defined]
+    active = pg.locator(".ev.active").all_inner_texts()  # type: ignore[attr-defined]
+    quote = sinopak.evidence("evt.wei-alvi-khan-meeting")[0]["quote"]
+    assert "".join(active) == quote
+    assert "evt.wei-alvi-khan-meeting (events)" in pg.inner_text("#detail-title")  # type: ignore[attr-defined]
+    assert "2020-12-08" in pg.inner_text("#detail")  # type: ignore[attr-defined]
+    assert pg.errors == []  # type: ignore[attr-defined]
+    assert pg.requests == [page_url]  # type: ignore[attr-defined]
+
+
+def test_select_sentence_lists_citing_records(page: object) -> None:
+    pg = page
+    pg.click("#d3da3a035377400c\\.s012")  # type: ignore[attr-defined]
+    listed = pg.locator("#citing button").evaluate_all(  # type: ignore[attr-defined]
+        "els => els.map(e => e.dataset.record)")
+    assert listed == ["stm.s012-heading-provocation"]
+    badge = pg.locator("#citing .badge.editorial")  # type: ignore[attr-defined]
+    assert badge.inner_text() == "editorial"
+    assert pg.errors == []  # type: ignore[attr-defined]
+
+
+def test_filters_and_timeline(page: object) -> None:
+    pg = page
+    assert pg.locator('#records button[data-table="events"]').count() == 14  # type: ignore[attr-defined]
+    pg.uncheck('input[value="events"]')  # type: ignore[attr-defined]
+    assert pg.locator('#records button[data-table="events"]').count() == 0  # type: ignore[attr-defined]
+    bars = pg.locator("rect.bar").count()  # type: ignore[attr-defined]
+    assert bars == 13  # 14 events; the 2011 drill is listed under "Earlier"
+    pg.click('rect.bar[data-record="evt.shaheen-ix"]')  # type: ignore[attr-defined]
+    assert pg.locator('rect.bar.active[data-record="evt.shaheen-ix"]').count() == 1  # type: ignore[attr-defined]
+    assert pg.locator(".ev.editorial").count() >= 2  # type: ignore[attr-defined]
+    assert pg.locator(".ev.hedged").count() >= 2  # type: ignore[attr-defined]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.check('input[value="events"]')  # type: ignore[attr-defined]
+    pg.click('#records button[data-record="evt.wei-bajwa-talks"]')  # type: ignore[attr-defined]
+    pg.evaluate("window.scrollTo(0, 0)")  # type: ignore[attr-defined]
+    pg.screenshot(path=str(SHOTS / "explorer.png"), full_page=True)  # type: ignore[attr-defined]
+    assert (SHOTS / "explorer.png").stat().st_size > 10_000
+    assert pg.errors == []  # type: ignore[attr-defined]
