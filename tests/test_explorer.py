@@ -7,7 +7,6 @@ import http.server
 import shutil
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -48,10 +47,17 @@ def browser() -> Iterator[object]:
 
     with sync_playwright() as p:
         b = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield b
         b.close()
@@ -86,7 +92,8 @@ def test_select_sentence_lists_citing_records(page: object) -> None:
     pg = page
     pg.click("#d3da3a035377400c\\.s012")  # type: ignore[attr-defined]
     listed = pg.locator("#citing button").evaluate_all(  # type: ignore[attr-defined]
-        "els => els.map(e => e.dataset.record)")
+        "els => els.map(e => e.dataset.record)"
+    )
     assert listed == ["stm.s012-heading-provocation"]
     badge = pg.locator("#citing .badge.editorial")  # type: ignore[attr-defined]
     assert badge.inner_text() == "editorial"

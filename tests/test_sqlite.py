@@ -37,8 +37,10 @@ def test_foreign_key_check_is_clean_and_counts_match(con: sqlite3.Connection) ->
 def test_values_equal_the_published_rows(con: sqlite3.Connection) -> None:
     con.row_factory = sqlite3.Row
     rows = [dict(r) for r in con.execute("SELECT * FROM events ORDER BY event_id")]
-    expected = [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
-                for r in sinopak.load("events")]
+    expected = [
+        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
+        for r in sinopak.load("events")
+    ]
     assert rows == expected
 
 
@@ -47,23 +49,23 @@ def test_keys_are_enforced(con: sqlite3.Connection, tmp_path: Path) -> None:
     copy.write_bytes(DB.read_bytes())
     c = sqlite3.connect(copy)
     c.execute("PRAGMA foreign_keys = ON")
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
-        with c:
-            c.execute("UPDATE participants SET entity_id = 'ent.nobody' "
-                      "WHERE participant_id = 'evt.mou-signing/china'")
-    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE|PRIMARY"):
-        with c:
-            c.execute("INSERT INTO documents SELECT * FROM documents")
-    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
-        with c:
-            c.execute("UPDATE events SET status = 'imagined' WHERE event_id = 'evt.shaheen-ix'")
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"), c:
+        c.execute(
+            "UPDATE participants SET entity_id = 'ent.nobody' "
+            "WHERE participant_id = 'evt.mou-signing/china'"
+        )
+    with pytest.raises(sqlite3.IntegrityError, match=r"UNIQUE|PRIMARY"), c:
+        c.execute("INSERT INTO documents SELECT * FROM documents")
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"), c:
+        c.execute("UPDATE events SET status = 'imagined' WHERE event_id = 'evt.shaheen-ix'")
     c.close()
 
 
 def test_full_text_search_on_sentences(con: sqlite3.Connection) -> None:
     hits = con.execute(
         "SELECT s.sentence_id FROM sentences_fts f JOIN sentences s ON s.rowid = f.rowid "
-        "WHERE sentences_fts MATCH 'Gujarat OR Ladakh' ORDER BY s.sentence_id").fetchall()
+        "WHERE sentences_fts MATCH 'Gujarat OR Ladakh' ORDER BY s.sentence_id"
+    ).fetchall()
     assert hits == [("d3da3a035377400c.s015",), ("d3da3a035377400c.s020",)]
 
 
@@ -76,10 +78,22 @@ def free_port() -> int:
 def test_datasette_serves_tables_with_metadata() -> None:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "datasette", "serve", "--immutable", str(DB), "--metadata",
-         str(ROOT / "dist" / "sinopak.metadata.json"), "--host", "127.0.0.1", "--port",
-         str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "datasette",
+            "serve",
+            "--immutable",
+            str(DB),
+            "--metadata",
+            str(ROOT / "dist" / "sinopak.metadata.json"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -92,13 +106,17 @@ def test_datasette_serves_tables_with_metadata() -> None:
         url = base + "/sinopak/events.json?_shape=array&event_id=evt.wei-bajwa-talks"
         data = json.loads(urllib.request.urlopen(url, timeout=5).read())
         assert [(r["event_id"], r["date_start"]) for r in data] == [
-            ("evt.wei-bajwa-talks", "2020-12-07")]
+            ("evt.wei-bajwa-talks", "2020-12-07")
+        ]
         meta = json.loads(urllib.request.urlopen(base + "/-/metadata.json", timeout=5).read())
         assert meta["license"].startswith("CC-BY-4.0")
         table = meta["databases"]["sinopak"]["tables"]["events"]
         assert table["title"] == "Events" and "date_start" in table["columns"]
-        search = json.loads(urllib.request.urlopen(
-            base + "/sinopak/sentences.json?_search=Bholari&_shape=array", timeout=5).read())
+        search = json.loads(
+            urllib.request.urlopen(
+                base + "/sinopak/sentences.json?_search=Bholari&_shape=array", timeout=5
+            ).read()
+        )
         assert [r["sentence_id"] for r in search] == ["d3da3a035377400c.s014"]
     finally:
         proc.terminate()

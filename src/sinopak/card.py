@@ -52,28 +52,48 @@ def card_text(descriptor: dict[str, Any], rows: dict[str, list[dict[str, Any]]])
         for f in res["schema"]["fields"]:
             example = next((r[f["name"]] for r in rows[name] if r[f["name"]] is not None), None)
             ex = _md(example)
-            fields.append({
-                "name": f["name"], "type": f["type"], "description": _md(f["description"]),
-                "constraints": _md(_constraints(f)),
-                "example": (ex[:60] + "…") if len(ex) > 61 else ex,
-            })
-        tables.append({"name": name, "title": res["title"], "description": res["description"],
-                       "rows": len(rows[name]), "fields": fields,
-                       "key": ", ".join(res["schema"]["primaryKey"])})
+            fields.append(
+                {
+                    "name": f["name"],
+                    "type": f["type"],
+                    "description": _md(f["description"]),
+                    "constraints": _md(_constraints(f)),
+                    "example": (ex[:60] + "…") if len(ex) > 61 else ex,
+                }
+            )
+        tables.append(
+            {
+                "name": name,
+                "title": res["title"],
+                "description": res["description"],
+                "rows": len(rows[name]),
+                "fields": fields,
+                "key": ", ".join(res["schema"]["primaryKey"]),
+            }
+        )
     total = sum(t["rows"] for t in tables)
     size = next((label for limit, label in SIZE_CATEGORIES if total < limit), "n>100K")
     modality: dict[str, int] = {}
-    for table in ("events", "statements", "relations", "agreements"):
-        for r in rows[table]:
+    for name in ("events", "statements", "relations", "agreements"):
+        for r in rows[name]:
             modality[r["modality"]] = modality.get(r["modality"], 0) + 1
     confidence: dict[str, int] = {}
     for name, table in TABLES.items():
         if "confidence" in table.column_names:
             for r in rows[name]:
                 confidence[r["confidence"]] = confidence.get(r["confidence"], 0) + 1
-    return str(_env().get_template("card.md.j2").render(
-        dp=descriptor, tables=tables, size=size, documents=rows["documents"],
-        coverage=descriptor["sinopak:coverage"], modality=sorted(modality.items()),
-        confidence=sorted(confidence.items()), total=total,
-        editorial=[r for r in rows["statements"] if r["modality"] in ("editorial", "hedged")],
-    ))
+    return str(
+        _env()
+        .get_template("card.md.j2")
+        .render(
+            dp=descriptor,
+            tables=tables,
+            size=size,
+            documents=rows["documents"],
+            coverage=descriptor["sinopak:coverage"],
+            modality=sorted(modality.items()),
+            confidence=sorted(confidence.items()),
+            total=total,
+            editorial=[r for r in rows["statements"] if r["modality"] in ("editorial", "hedged")],
+        )
+    )

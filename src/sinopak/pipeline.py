@@ -104,8 +104,9 @@ def stage(project: Project) -> Path:
     return out
 
 
-def write_extras(pkg: Path, rows: dict[str, list[dict[str, Any]]], corpus: Corpus,
-                 descriptor: dict[str, Any]) -> None:
+def write_extras(
+    pkg: Path, rows: dict[str, list[dict[str, Any]]], corpus: Corpus, descriptor: dict[str, Any]
+) -> None:
     """The dataset card, the provenance explorer and the SQLite database for Datasette."""
     from .card import card_text
     from .explorer import explorer_html

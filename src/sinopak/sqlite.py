@@ -34,8 +34,10 @@ def _create(table: str) -> str:
     for c in t.columns:
         if c.ref is not None and c.ref.table != "*":
             target = TABLES[c.ref.table]
-            cols.append(f'FOREIGN KEY ("{c.name}") REFERENCES "{target.name}" '
-                        f'("{target.primary_key[0]}") DEFERRABLE INITIALLY DEFERRED')
+            cols.append(
+                f'FOREIGN KEY ("{c.name}") REFERENCES "{target.name}" '
+                f'("{target.primary_key[0]}") DEFERRABLE INITIALLY DEFERRED'
+            )
     return f'CREATE TABLE "{table}" (\n  ' + ",\n  ".join(cols) + "\n)"
 
 
@@ -65,8 +67,7 @@ def write_sqlite(path: Path, rows: dict[str, list[dict[str, Any]]]) -> None:
                 "CREATE VIRTUAL TABLE sentences_fts USING fts5(text, content='sentences', "
                 "content_rowid='rowid')"
             )
-            con.execute("INSERT INTO sentences_fts (rowid, text) SELECT rowid, text "
-                        "FROM sentences")
+            con.execute("INSERT INTO sentences_fts (rowid, text) SELECT rowid, text FROM sentences")
         problems = con.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
             raise ValueError(f"SQLite foreign key check failed: {problems[:5]}")
@@ -99,8 +100,9 @@ def datasette_metadata(descriptor: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def write_datasette(folder: Path, rows: dict[str, list[dict[str, Any]]],
-                    descriptor: dict[str, Any]) -> None:
+def write_datasette(
+    folder: Path, rows: dict[str, list[dict[str, Any]]], descriptor: dict[str, Any]
+) -> None:
     write_sqlite(folder / DB_NAME, rows)
     (folder / METADATA_NAME).write_text(
         json.dumps(datasette_metadata(descriptor), ensure_ascii=False, indent=2) + "\n",
