@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from .export import write_package
 from .release import write_release
 from .rows import build_rows
 from .schema import all_schemas
+from .validate import Scope
 
 
 class BuildError(SinopakError):
@@ -69,13 +71,36 @@ def find_project(start: Path | None = None) -> Project:
     )
 
 
-def stage(project: Project) -> Path:
-    """Build and validate the whole package into a fresh folder under build/; return it."""
+STEPS = (
+    "read seeds",
+    "check records",
+    "make rows",
+    "write tables",
+    "write card, explorer, SQLite",
+    "write release",
+    "validate",
+    "compare",
+)
+Progress = Callable[[str], None]
+
+
+def _quiet(step: str) -> None:
+    pass
+
+
+def stage(project: Project, *, frictionless: Scope = "all", progress: Progress = _quiet) -> Path:
+    """Build and validate the whole package into a fresh folder under build/; return it.
+
+    `progress` is called with the name of each step in STEPS as it finishes.
+    """
     corpus = load_corpus(project.seeds)
+    progress(STEPS[0])
     errors, resolved = check(corpus)
     if errors:
         raise SeedErrors(errors)
+    progress(STEPS[1])
     rows = build_rows(corpus, resolved)
+    progress(STEPS[2])
     project.scratch.mkdir(exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix="stage-", dir=project.scratch))
     try:
@@ -83,8 +108,11 @@ def stage(project: Project) -> Path:
         pkg.mkdir()
         version = project.version()
         descriptor = write_package(pkg, rows, corpus, version)
+        progress(STEPS[3])
         write_extras(pkg, rows, corpus, descriptor)
+        progress(STEPS[4])
         write_release(pkg, version)
+        progress(STEPS[5])
         schemas = out / "schema"
         schemas.mkdir()
         for name, schema in all_schemas().items():
@@ -94,7 +122,8 @@ def stage(project: Project) -> Path:
         (out / "_columns.py").write_text(columns_module(), encoding="utf-8")
         from .validate import validate
 
-        report = validate(pkg)
+        report = validate(pkg, frictionless=frictionless)
+        progress(STEPS[6])
         if not report.valid:
             lines = [p.render() for p in report.problems[:20]]
             raise BuildError("the built package does not validate:\n" + "\n".join(lines))
@@ -187,12 +216,18 @@ def swap_in(new: Path, target: Path, scratch: Path) -> None:
     shutil.rmtree(hold, ignore_errors=True)
 
 
-def build(project: Project, *, check_only: bool = False) -> list[str]:
+def build(
+    project: Project,
+    *,
+    check_only: bool = False,
+    frictionless: Scope = "all",
+    progress: Progress = _quiet,
+) -> list[str]:
     """Rebuild dist/ and schema/; with check_only, return what is stale and change nothing."""
     recover(project)
     for leftover in project.scratch.glob("stage-*"):  # from a build that was killed
         shutil.rmtree(leftover, ignore_errors=True)
-    out = stage(project)
+    out = stage(project, frictionless=frictionless, progress=progress)
     try:
         stale = [f"dist/{p}" for p in differences(out / "dist", project.dist)]
         stale += [f"schema/{p}" for p in differences(out / "schema", project.schema)]
@@ -202,10 +237,11 @@ def build(project: Project, *, check_only: bool = False) -> list[str]:
             not columns.is_file() or columns.read_bytes() != (out / "_columns.py").read_bytes()
         ):
             stale.append("src/sinopak/_columns.py")
+        progress(STEPS[7])
         if check_only:
             if stale:
                 raise StaleError(
-                    "dist/ or schema/ is stale; run `sinopak build`. Differs: "
+                    "generated files are stale; run `sinopak build`. Differs: "
                     + ", ".join(stale[:20])
                 )
             return []
