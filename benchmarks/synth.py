@@ -220,7 +220,7 @@ def generate(out: Path, articles: int, seed: int) -> Path:
         name = f"{art.n:04d}_{art.doc}.txt"
         data = art.text.encode("utf-8")
         (seeds / name).write_bytes(data)
-        docs += [f"  - document_id: {art.doc}", f"    file: {name}",
+        docs += [f"  - document_id: '{art.doc}'", f"    file: {name}",
                  f"    sha256: {hashlib.sha256(data).hexdigest()}", "    language: en"]
         folder = seeds / "records" / art.doc
         folder.mkdir()

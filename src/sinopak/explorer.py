@@ -120,18 +120,20 @@ def explorer_html(
         for rid, rec in records.items()
         if rec["modality"] in ("hedged", "editorial")
     }
+    spans_by_sentence: dict[str, list[tuple[int, int, str]]] = {}
+    for e in evidence:
+        spans_by_sentence.setdefault(e["sentence_id"], []).append(
+            (e["start"], e["end"], e["evidence_id"])
+        )
+    sentences_by_doc: dict[str, list[dict[str, Any]]] = {}
+    for s in rows["sentences"]:
+        sentences_by_doc.setdefault(s["document_id"], []).append(s)
     documents = []
     for doc in rows["documents"]:
         text = texts[doc["document_id"]]
-        spans = [
-            (e["start"], e["end"], e["evidence_id"])
-            for e in evidence
-            if e["sentence_id"].startswith(doc["document_id"] + ".")
-        ]
         paragraphs: dict[int, list[Any]] = {}
-        for s in rows["sentences"]:
-            if s["document_id"] != doc["document_id"]:
-                continue
+        for s in sentences_by_doc.get(doc["document_id"], []):
+            spans = spans_by_sentence.get(s["sentence_id"], [])
             pieces = _segments(text, s["start"], s["end"], spans)
             for p in pieces:
                 kinds = {

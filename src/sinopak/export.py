@@ -53,8 +53,13 @@ def csv_bytes(table: Table, rows: list[dict[str, Any]]) -> bytes:
 
 
 def json_bytes(rows: list[dict[str, Any]]) -> bytes:
-    data = [{k: json_value(v) for k, v in row.items()} for row in rows]
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """A JSON array with one object per line: diffable, and fast (json's C encoder only runs
+    without `indent`)."""
+    lines = ",\n".join(
+        json.dumps({k: json_value(v) for k, v in row.items()}, ensure_ascii=False)
+        for row in rows
+    )
+    return ("[\n" + lines + "\n]\n" if rows else "[]\n").encode("utf-8")
 
 
 def arrow_schema(table: Table) -> Any:

@@ -16,6 +16,7 @@ import yaml
 from .errors import SeedError
 
 MAX_BYTES = 5_000_000
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()  # stateless for scalars: build it once
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 Path_ = tuple[str | int, ...]
@@ -108,6 +109,6 @@ def _build(
             items.append(_build(item, (*path, i), lines, display, seen))
         return items
     try:  # construct one scalar with the safe constructors only
-        return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+        return _CONSTRUCTOR.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
         raise SeedError(f"unsupported YAML tag: {exc.problem}", file=display, line=line) from None
