@@ -32,8 +32,10 @@ lint: $(STAMP)
 wheel: $(STAMP)
 	$(BIN)/python -m build --outdir build/pkg
 
+## bench: timings side by side (ratios) and the synthetic-corpus scale run
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/scale.py
 
 clean:
 	rm -rf build $(VENV)

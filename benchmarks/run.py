@@ -27,16 +27,21 @@ CASES: dict[str, list[str]] = {
     "import pyarrow.parquet": [PY, "-c", "import pyarrow.parquet"],
     "sinopak.load (arrow)": [PY, "-c", "import sinopak; sinopak.load('events', backend='arrow')"],
     "import pandas": [PY, "-c", "import pandas"],
-    "sinopak.load (pandas)": [PY, "-c",
-                              "import sinopak; sinopak.load('events', backend='pandas')"],
+    "sinopak.load (pandas)": [PY, "-c", "import sinopak; sinopak.load('events', backend='pandas')"],
     "import polars": [PY, "-c", "import polars"],
-    "sinopak.load (polars)": [PY, "-c",
-                              "import sinopak; sinopak.load('events', backend='polars')"],
-    "palmerpenguins.load_penguins()": [PY, "-c",
-                                       "import palmerpenguins; palmerpenguins.load_penguins()"],
+    "sinopak.load (polars)": [PY, "-c", "import sinopak; sinopak.load('events', backend='polars')"],
+    "palmerpenguins.load_penguins()": [
+        PY,
+        "-c",
+        "import palmerpenguins; palmerpenguins.load_penguins()",
+    ],
+    "sinopak build": [str(BIN / "sinopak"), "build", "--root", str(ROOT)],
     "sinopak build --check": [str(BIN / "sinopak"), "build", "--check", "--root", str(ROOT)],
-    "frictionless validate": [str(BIN / "frictionless"), "validate",
-                              str(ROOT / "dist" / "datapackage.json")],
+    "frictionless validate": [
+        str(BIN / "frictionless"),
+        "validate",
+        str(ROOT / "dist" / "datapackage.json"),
+    ],
     "sinopak validate": [str(BIN / "sinopak"), "validate", str(ROOT / "dist")],
 }
 
@@ -51,40 +56,52 @@ TARGETS = [
 ]
 
 
-def measure(cmd: list[str], runs: int) -> list[float]:
+def once(cmd: list[str]) -> float:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT)  # warm-up
-    times = []
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def measure_all(cases: dict[str, list[str]], runs: int) -> dict[str, list[float]]:
+    """Warm every case up once, then run them round-robin, so that drift in the machine's load
+    affects a case and its baseline alike."""
+    results: dict[str, list[float]] = {}
+    for name, cmd in cases.items():
+        try:
+            once(cmd)
+            results[name] = []
+        except (subprocess.CalledProcessError, FileNotFoundError) as exc:
+            print(f"skip {name}: {exc}", file=sys.stderr)
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return times
+        for name in results:
+            results[name].append(once(cases[name]))
+    return results
 
 
 def machine() -> str:
     cpus = os.cpu_count()
-    return (f"{platform.system()} {platform.machine()}, {cpus} CPUs, Python "
-            f"{platform.python_version()}")
+    return (
+        f"{platform.system()} {platform.machine()}, {cpus} CPUs, Python {platform.python_version()}"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--write", type=Path, default=None, help="also write Markdown here")
     parser.add_argument("--only", nargs="*", default=None, help="case names to run")
     args = parser.parse_args()
-    results: dict[str, list[float]] = {}
-    for name, cmd in CASES.items():
-        if args.only and name not in args.only:
-            continue
-        try:
-            results[name] = measure(cmd, args.runs)
-        except (subprocess.CalledProcessError, FileNotFoundError) as exc:
-            print(f"skip {name}: {exc}", file=sys.stderr)
+    chosen = {k: v for k, v in CASES.items() if not args.only or k in args.only}
+    results = measure_all(chosen, args.runs)
     med = {k: statistics.median(v) for k, v in results.items()}
-    lines = [f"Machine: {machine()}; {args.runs} runs after one warm-up; wall time per process.",
-             "", "| case | median (s) | min–max (s) |", "|---|---:|---:|"]
+    lines = [
+        f"Machine: {machine()}; {args.runs} rounds, cases interleaved, after one warm-up; "
+        "wall time per process.",
+        "",
+        "| case | median (s) | min–max (s) |",
+        "|---|---:|---:|",
+    ]
     for name, times in results.items():
         lines.append(f"| {name} | {med[name]:.3f} | {min(times):.3f}–{max(times):.3f} |")
     lines += ["", "| case | against | measured | target | met |", "|---|---|---:|---:|---|"]

@@ -15,20 +15,70 @@ import json
 import random
 import shutil
 from pathlib import Path
-from typing import Any
 
-COUNTRIES = ["China", "Pakistan", "India", "Nepal", "Bangladesh", "Sri Lanka", "Myanmar",
-             "Thailand", "Indonesia", "Malaysia", "Viet Nam", "Japan", "Mongolia", "Iran",
-             "Tunisia", "Egypt", "Kenya", "Brazil", "Chile", "Peru"]
-FIRST = ["Ali", "Chen", "Ravi", "Mei", "Omar", "Sana", "Li", "Arun", "Hana", "Zhou", "Imran",
-         "Yasmin", "Wang", "Karim", "Lin"]
+COUNTRIES = [
+    "China",
+    "Pakistan",
+    "India",
+    "Nepal",
+    "Bangladesh",
+    "Sri Lanka",
+    "Myanmar",
+    "Thailand",
+    "Indonesia",
+    "Malaysia",
+    "Viet Nam",
+    "Japan",
+    "Mongolia",
+    "Iran",
+    "Tunisia",
+    "Egypt",
+    "Kenya",
+    "Brazil",
+    "Chile",
+    "Peru",
+]
+FIRST = [
+    "Ali",
+    "Chen",
+    "Ravi",
+    "Mei",
+    "Omar",
+    "Sana",
+    "Li",
+    "Arun",
+    "Hana",
+    "Zhou",
+    "Imran",
+    "Yasmin",
+    "Wang",
+    "Karim",
+    "Lin",
+]
 LAST = ["Khan", "Wu", "Sharma", "Zhang", "Malik", "Liu", "Rao", "Qureshi", "Huang", "Aziz"]
-TOPICS = ["regional security issues", "maritime cooperation", "training exchanges",
-          "equipment maintenance", "counter-terrorism cooperation"]
+TOPICS = [
+    "regional security issues",
+    "maritime cooperation",
+    "training exchanges",
+    "equipment maintenance",
+    "counter-terrorism cooperation",
+]
 PLACES = ["Northport", "Eastbay", "Hillcrest", "Riverside", "Stonegate", "Lakeview"]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def slug(text: str) -> str:
@@ -67,7 +117,7 @@ class Article:
             f"According to reports, the agreement appears to be a response to rising tensions "
             f"with {c}.",
             f"{a}'s provocation",
-            f"The joint exercise named \"{self.exercise}\" will be held at {self.place} in "
+            f'The joint exercise named "{self.exercise}" will be held at {self.place} in '
             f"{b} and is said to conclude in late {self.month}.",
         ]
         self.body = "\n\n".join(paras)
@@ -77,8 +127,10 @@ class Article:
         for p in paras:
             starts.append(pos)
             pos += len(p) + 2
-        self.sentences = [(f"{self.doc}.s{i + 1:03d}", s, s + len(p))
-                          for i, (s, p) in enumerate(zip(starts, paras, strict=True))]
+        self.sentences = [
+            (f"{self.doc}.s{i + 1:03d}", s, s + len(p))
+            for i, (s, p) in enumerate(zip(starts, paras, strict=True))
+        ]
 
     def ev(self, sent: int, quote: str, role: str = "support", nth: int = 1) -> str:
         sid, start, end = self.sentences[sent - 1]
@@ -86,8 +138,10 @@ class Article:
         for _ in range(nth):
             pos = self.text.index(quote, pos + 1, end)
         extra = "" if role == "support" else f", role: {role}"
-        return (f"{{sentence_id: {sid}, start: {pos}, end: {pos + len(quote)}, "
-                f"quote: {q(quote)}{extra}}}")
+        return (
+            f"{{sentence_id: {sid}, start: {pos}, end: {pos + len(quote)}, "
+            f"quote: {q(quote)}{extra}}}"
+        )
 
     def records(self) -> str:
         n, nm, doc = self.n, self.names, self.doc
@@ -96,96 +150,181 @@ class Article:
         media, place = f"ent.media-{n}", f"ent.place-{n}"
         lines = [f"# synthetic article {n} ({doc})", "entities:"]
         for key, ent_id, etype, sent, quote in [
-            ("p1", p1, "person", 2, nm["p1"]), ("p2", p2, "person", 2, nm["p2"]),
+            ("p1", p1, "person", 2, nm["p1"]),
+            ("p2", p2, "person", 2, nm["p2"]),
         ]:
-            lines += [f"  - entity_id: {ent_id}", f"    entity_type: {etype}",
-                      f"    name: {q(nm[key])}", "    evidence:",
-                      f"      - {self.ev(sent, quote)}", "    aliases:",
-                      f"      - alias: {q('Gen ' + nm[key])}", "        alias_type: titled",
-                      "        evidence:", f"          - {self.ev(sent, 'Gen ' + nm[key])}"]
-        lines += [f"  - entity_id: {media}", "    entity_type: media",
-                  f"    name: {q(nm['a'] + '’s official media')}", "    evidence:",
-                  f"      - {self.ev(3, nm['a'] + '’s official media')}",
-                  f"  - entity_id: {place}", "    entity_type: place",
-                  f"    name: {q(self.place)}", "    evidence:",
-                  f"      - {self.ev(6, self.place)}"]
-        lines += ["posts:",
-                  f"  - post_id: post.p{n}-1-minister", f"    person_id: {p1}",
-                  "    title: Defence Minister", f"    organisation_id: {a}", "    rank: Gen",
-                  "    evidence:", f"      - {self.ev(2, 'Defence Minister Gen ' + nm['p1'])}",
-                  f"  - post_id: post.p{n}-2-chief", f"    person_id: {p2}",
-                  "    title: Army chief", f"    organisation_id: {b}", "    rank: Gen",
-                  "    evidence:", f"      - {self.ev(2, 'Army chief Gen ' + nm['p2'])}"]
-        lines += ["mentions:", f"  - mention_id: men.both-{n}", "    text: Both",
-                  "    mention_type: pronoun", f"    referents: [{p1}, {p2}]", "    evidence:",
-                  f"      - {self.ev(3, 'Both', 'mention')}",
-                  f"      - {self.ev(2, 'Gen ' + nm['p1'], 'antecedent')}",
-                  f"      - {self.ev(2, 'Gen ' + nm['p2'], 'antecedent')}"]
+            lines += [
+                f"  - entity_id: {ent_id}",
+                f"    entity_type: {etype}",
+                f"    name: {q(nm[key])}",
+                "    evidence:",
+                f"      - {self.ev(sent, quote)}",
+                "    aliases:",
+                f"      - alias: {q('Gen ' + nm[key])}",
+                "        alias_type: titled",
+                "        evidence:",
+                f"          - {self.ev(sent, 'Gen ' + nm[key])}",
+            ]
+        lines += [
+            f"  - entity_id: {media}",
+            "    entity_type: media",
+            f"    name: {q(nm['a'] + '’s official media')}",
+            "    evidence:",
+            f"      - {self.ev(3, nm['a'] + '’s official media')}",
+            f"  - entity_id: {place}",
+            "    entity_type: place",
+            f"    name: {q(self.place)}",
+            "    evidence:",
+            f"      - {self.ev(6, self.place)}",
+        ]
+        lines += [
+            "posts:",
+            f"  - post_id: post.p{n}-1-minister",
+            f"    person_id: {p1}",
+            "    title: Defence Minister",
+            f"    organisation_id: {a}",
+            "    rank: Gen",
+            "    evidence:",
+            f"      - {self.ev(2, 'Defence Minister Gen ' + nm['p1'])}",
+            f"  - post_id: post.p{n}-2-chief",
+            f"    person_id: {p2}",
+            "    title: Army chief",
+            f"    organisation_id: {b}",
+            "    rank: Gen",
+            "    evidence:",
+            f"      - {self.ev(2, 'Army chief Gen ' + nm['p2'])}",
+        ]
+        lines += [
+            "mentions:",
+            f"  - mention_id: men.both-{n}",
+            "    text: Both",
+            "    mention_type: pronoun",
+            f"    referents: [{p1}, {p2}]",
+            "    evidence:",
+            f"      - {self.ev(3, 'Both', 'mention')}",
+            f"      - {self.ev(2, 'Gen ' + nm['p1'], 'antecedent')}",
+            f"      - {self.ev(2, 'Gen ' + nm['p2'], 'antecedent')}",
+        ]
         signed = f"{nm['a']} and {nm['b']} have signed"
         lines += [
             "events:",
-            f"  - event_id: evt.signing-{n}", "    event_type: signing",
-            f"    label: {q(signed)}", "    status: occurred", "    modality: asserted",
+            f"  - event_id: evt.signing-{n}",
+            "    event_type: signing",
+            f"    label: {q(signed)}",
+            "    status: occurred",
+            "    modality: asserted",
             f"    agreement_id: agr.mou-{n}",
             "    date: {text: have signed, rule: on_or_before_publication}",
-            "    evidence:", f"      - {self.ev(1, signed)}", "    participants:",
-            f"      - entity_id: {a}", "        role: signatory", "        evidence:",
+            "    evidence:",
+            f"      - {self.ev(1, signed)}",
+            "    participants:",
+            f"      - entity_id: {a}",
+            "        role: signatory",
+            "        evidence:",
             f"          - {self.ev(1, signed)}",
-            f"      - entity_id: {b}", "        role: signatory", "        evidence:",
+            f"      - entity_id: {b}",
+            "        role: signatory",
+            "        evidence:",
             f"          - {self.ev(1, signed)}",
-            f"  - event_id: evt.talks-{n}", "    event_type: talks",
+            f"  - event_id: evt.talks-{n}",
+            "    event_type: talks",
             f"    label: {q(nm['p1'] + ' holds talks with ' + nm['p2'])}",
-            f"    topic: {q(self.topic)}", "    status: occurred", "    modality: asserted",
+            f"    topic: {q(self.topic)}",
+            "    status: occurred",
+            "    modality: asserted",
             f"    date: {{text: on {self.weekday}, rule: weekday_on_or_before_publication}}",
-            "    evidence:", f"      - {self.ev(2, 'on ' + self.weekday + ' held talks with')}",
+            "    evidence:",
+            f"      - {self.ev(2, 'on ' + self.weekday + ' held talks with')}",
             f"      - {self.ev(2, self.topic)}",
             "    participants:",
-            f"      - entity_id: {p1}", "        role: visitor", "        evidence:",
+            f"      - entity_id: {p1}",
+            "        role: visitor",
+            "        evidence:",
             f"          - {self.ev(2, nm['p1'])}",
-            f"      - entity_id: {p2}", "        role: host", "        evidence:",
+            f"      - entity_id: {p2}",
+            "        role: host",
+            "        evidence:",
             f"          - {self.ev(2, nm['p2'])}",
-            f"  - event_id: evt.exercise-{n}", "    event_type: exercise",
-            f"    label: {q(self.exercise)}", "    status: planned", "    modality: hedged",
-            f"    place_id: {place}", "    place_precision: city", "    place_basis: stated",
+            f"  - event_id: evt.exercise-{n}",
+            "    event_type: exercise",
+            f"    label: {q(self.exercise)}",
+            "    status: planned",
+            "    modality: hedged",
+            f"    place_id: {place}",
+            "    place_precision: city",
+            "    place_basis: stated",
             f"    date: {{text: late {self.month}, rule: late_month_not_before_publication}}",
-            "    evidence:", f"      - {self.ev(6, 'is said to conclude in late ' + self.month)}",
+            "    evidence:",
+            f"      - {self.ev(6, 'is said to conclude in late ' + self.month)}",
             f"      - {self.ev(6, self.exercise)}",
         ]
-        lines += ["agreements:", f"  - agreement_id: agr.mou-{n}", "    agreement_type: mou",
-                  "    name: agreement to deepen defence cooperation",
-                  f"    signing_event_id: evt.signing-{n}", "    modality: asserted",
-                  "    evidence:",
-                  f"      - {self.ev(1, 'an agreement to deepen defence cooperation')}",
-                  "    parties:", f"      - entity_id: {a}", "        evidence:",
-                  f"          - {self.ev(1, signed)}", f"      - entity_id: {b}",
-                  "        evidence:", f"          - {self.ev(1, signed)}"]
+        lines += [
+            "agreements:",
+            f"  - agreement_id: agr.mou-{n}",
+            "    agreement_type: mou",
+            "    name: agreement to deepen defence cooperation",
+            f"    signing_event_id: evt.signing-{n}",
+            "    modality: asserted",
+            "    evidence:",
+            f"      - {self.ev(1, 'an agreement to deepen defence cooperation')}",
+            "    parties:",
+            f"      - entity_id: {a}",
+            "        evidence:",
+            f"          - {self.ev(1, signed)}",
+            f"      - entity_id: {b}",
+            "        evidence:",
+            f"          - {self.ev(1, signed)}",
+        ]
         media_said = f"a report in {nm['a']}’s official media said"
         lines += [
             "statements:",
-            f"  - statement_id: stm.media-{n}", f"    source_id: {media}",
-            f"    attribution_text: {q(media_said)}", "    attribution_type: state_media",
-            "    speech: mixed", "    content: exchanged in-depth views on the regional situation",
-            "    modality: attributed", f"    subjects: [evt.talks-{n}]", "    evidence:",
+            f"  - statement_id: stm.media-{n}",
+            f"    source_id: {media}",
+            f"    attribution_text: {q(media_said)}",
+            "    attribution_type: state_media",
+            "    speech: mixed",
+            "    content: exchanged in-depth views on the regional situation",
+            "    modality: attributed",
+            f"    subjects: [evt.talks-{n}]",
+            "    evidence:",
             f"      - {self.ev(3, 'Both “exchanged in-depth views on the regional situation”, ' + media_said)}",  # noqa: E501
-            f"  - statement_id: stm.reports-{n}", "    attribution_text: According to reports",
-            "    attribution_type: reports", "    speech: indirect",
+            f"  - statement_id: stm.reports-{n}",
+            "    attribution_text: According to reports",
+            "    attribution_type: reports",
+            "    speech: indirect",
             f"    content: {q('the agreement appears to be a response to rising tensions with ' + nm['c'])}",  # noqa: E501
-            "    modality: hedged", f"    subjects: [agr.mou-{n}]", "    evidence:",
+            "    modality: hedged",
+            f"    subjects: [agr.mou-{n}]",
+            "    evidence:",
             f"      - {self.ev(4, 'According to reports, the agreement appears to be a response to rising tensions with ' + nm['c'])}",  # noqa: E501
-            f"  - statement_id: stm.heading-{n}", "    attribution_type: article",
-            "    speech: editorial", f"    content: {q(nm['a'] + chr(39) + 's provocation')}",
-            "    modality: editorial", f"    subjects: [evt.exercise-{n}]", "    evidence:",
+            f"  - statement_id: stm.heading-{n}",
+            "    attribution_type: article",
+            "    speech: editorial",
+            f"    content: {q(nm['a'] + chr(39) + 's provocation')}",
+            "    modality: editorial",
+            f"    subjects: [evt.exercise-{n}]",
+            "    evidence:",
             f"      - {self.ev(5, nm['a'] + chr(39) + 's provocation')}",
         ]
-        lines += ["relations:", f"  - relation_id: rel.tension-{n}", "    relation_type: tension",
-                  f"    subject_id: {a}", f"    object_id: {c}",
-                  f"    description: tensions with {nm['c']}", "    modality: asserted",
-                  "    evidence:", f"      - {self.ev(1, 'tensions with ' + nm['c'])}",
-                  f"  - relation_id: rel.place-{n}", "    relation_type: located_in",
-                  f"    subject_id: {place}", f"    object_id: {b}",
-                  f"    description: {q(self.place + ' in ' + nm['b'])}",
-                  "    modality: asserted", "    evidence:",
-                  f"      - {self.ev(6, self.place + ' in ' + nm['b'])}"]
+        lines += [
+            "relations:",
+            f"  - relation_id: rel.tension-{n}",
+            "    relation_type: tension",
+            f"    subject_id: {a}",
+            f"    object_id: {c}",
+            f"    description: tensions with {nm['c']}",
+            "    modality: asserted",
+            "    evidence:",
+            f"      - {self.ev(1, 'tensions with ' + nm['c'])}",
+            f"  - relation_id: rel.place-{n}",
+            "    relation_type: located_in",
+            f"    subject_id: {place}",
+            f"    object_id: {b}",
+            f"    description: {q(self.place + ' in ' + nm['b'])}",
+            "    modality: asserted",
+            "    evidence:",
+            f"      - {self.ev(6, self.place + ' in ' + nm['b'])}",
+        ]
         return "\n".join(lines) + "\n"
 
 
@@ -200,8 +339,13 @@ def countries_yaml(articles: list[Article]) -> str:
                 first[name] = art.ev(sent, name)
     lines = ["entities:"]
     for name in sorted(first):
-        lines += [f"  - entity_id: ent.{slug(name)}", "    entity_type: country",
-                  f"    name: {q(name)}", "    evidence:", f"      - {first[name]}"]
+        lines += [
+            f"  - entity_id: ent.{slug(name)}",
+            "    entity_type: country",
+            f"    name: {q(name)}",
+            "    evidence:",
+            f"      - {first[name]}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -220,8 +364,12 @@ def generate(out: Path, articles: int, seed: int) -> Path:
         name = f"{art.n:04d}_{art.doc}.txt"
         data = art.text.encode("utf-8")
         (seeds / name).write_bytes(data)
-        docs += [f"  - document_id: '{art.doc}'", f"    file: {name}",
-                 f"    sha256: {hashlib.sha256(data).hexdigest()}", "    language: en"]
+        docs += [
+            f"  - document_id: '{art.doc}'",
+            f"    file: {name}",
+            f"    sha256: {hashlib.sha256(data).hexdigest()}",
+            "    language: en",
+        ]
         folder = seeds / "records" / art.doc
         folder.mkdir()
         (folder / "records.yaml").write_text(art.records(), encoding="utf-8")

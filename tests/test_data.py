@@ -9,6 +9,7 @@ import pytest
 from conftest import SOURCE
 
 import sinopak
+from sinopak.catalog import RECORD_TABLES
 
 D = dt.date
 
@@ -197,18 +198,7 @@ def test_aliases_cover_surface_forms() -> None:
 
 def test_every_record_row_carries_its_first_quote() -> None:
     text = SOURCE.read_text(encoding="utf-8")
-    for name in (
-        "entities",
-        "aliases",
-        "posts",
-        "mentions",
-        "events",
-        "participants",
-        "agreements",
-        "agreement_parties",
-        "statements",
-        "relations",
-    ):
+    for name in RECORD_TABLES:
         for r in rows(name):
             assert text[r["quote_start"] : r["quote_end"]] == r["quote"]
             assert r["evidence_count"] >= 1

@@ -9,8 +9,8 @@ import jsonschema
 from conftest import ROOT
 
 from sinopak import models, vocab
-from sinopak._access import TableName
-from sinopak.catalog import TABLES
+from sinopak._access import TABLE_NAMES, TableName
+from sinopak.catalog import RECORD_TABLES, TABLES
 from sinopak.schema import all_schemas
 
 
@@ -81,7 +81,19 @@ def test_literal_types_equal_the_documented_vocabularies() -> None:
 
 
 def test_table_name_literal_lists_every_table() -> None:
-    assert list(typing.get_args(TableName)) == list(TABLES)
+    assert list(typing.get_args(TableName)) == list(TABLES) == list(TABLE_NAMES)
+    assert RECORD_TABLES == (
+        "entities",
+        "aliases",
+        "posts",
+        "mentions",
+        "events",
+        "participants",
+        "agreements",
+        "agreement_parties",
+        "statements",
+        "relations",
+    )
 
 
 def test_every_column_is_described_and_typed() -> None:

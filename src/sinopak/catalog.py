@@ -18,7 +18,7 @@ from pydantic.fields import FieldInfo
 from . import models as m
 from ._access import TableName
 
-__all__ = ["TABLES", "Column", "Table", "TableName"]
+__all__ = ["RECORD_TABLES", "TABLES", "Column", "Table", "TableName"]
 
 # Fields of authored records that are not columns: nested lists become link tables, the date
 # spec becomes date_* columns, evidence goes to the evidence table.
@@ -250,3 +250,6 @@ TABLES: dict[str, Table] = {
         ),
     ]
 }
+
+# Tables of authored records: each row carries its first evidence span inline.
+RECORD_TABLES = tuple(n for n, t in TABLES.items() if "quote_start" in t.column_names)

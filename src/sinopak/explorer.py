@@ -7,10 +7,9 @@ import itertools
 import json
 from typing import Any
 
-from .catalog import TABLES
+from .catalog import RECORD_TABLES, TABLES
 
 KEY = {name: t.primary_key[0] for name, t in TABLES.items() if len(t.primary_key) == 1}
-RECORD_TABLES = [n for n, t in TABLES.items() if "quote_start" in t.column_names]
 
 
 def _jsonable(v: Any) -> Any:

@@ -56,8 +56,7 @@ def json_bytes(rows: list[dict[str, Any]]) -> bytes:
     """A JSON array with one object per line: diffable, and fast (json's C encoder only runs
     without `indent`)."""
     lines = ",\n".join(
-        json.dumps({k: json_value(v) for k, v in row.items()}, ensure_ascii=False)
-        for row in rows
+        json.dumps({k: json_value(v) for k, v in row.items()}, ensure_ascii=False) for row in rows
     )
     return ("[\n" + lines + "\n]\n" if rows else "[]\n").encode("utf-8")
 

@@ -1,0 +1,117 @@
+"""Scale: build and validate synthetic corpora of N = 1, 10, 100, 1000 articles.
+
+Reports wall time, peak memory (max RSS of the build process) and time per record, and the
+ratio of time per record between the largest and N = 10 (flat means close to 1).
+
+    python benchmarks/scale.py [--sizes 1 10 100 1000] [--frictionless csv]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from synth import generate  # noqa: E402
+
+from sinopak.catalog import RECORD_TABLES  # noqa: E402
+
+# Runs one build and prints its peak RSS: getrusage(RUSAGE_CHILDREN) in a fresh process
+# covers exactly that one build.
+PROBE = """
+import resource, subprocess, sys
+proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+sys.stderr.write(proc.stdout + proc.stderr)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(proc.returncode)
+"""
+
+
+def run_build(project: Path, scope: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one `sinopak build` in a fresh process."""
+    cmd = [
+        sys.executable,
+        "-c",
+        PROBE,
+        str(Path(sys.executable).parent / "sinopak"),
+        "build",
+        "--root",
+        str(project),
+        "--frictionless",
+        scope,
+    ]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed for {project}:\n{proc.stderr}")
+    return wall, int(proc.stdout.strip()) / 1024
+
+
+def records(project: Path) -> int:
+    """Rows of the authored-record tables in the built package."""
+    return sum(
+        len(json.loads((project / "dist" / "json" / f"{t}.json").read_text()))
+        for t in RECORD_TABLES
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1, 10, 100, 1000])
+    parser.add_argument("--frictionless", choices=["all", "csv", "none"], default="csv")
+    parser.add_argument("--write", type=Path, default=None)
+    args = parser.parse_args()
+    lines = [
+        f"frictionless scope: {args.frictionless}",
+        "",
+        "| articles | records | build + validate (s) | peak RSS (MiB) | ms per record |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    per_record: dict[int, float] = {}
+    measured: dict[int, tuple[float, int]] = {}
+    for n in args.sizes:
+        project = generate(ROOT / "build" / f"synth-{n}", n, seed=1)
+        wall, rss = run_build(project, args.frictionless)
+        count = records(project)
+        per_record[n] = wall / count * 1000
+        measured[n] = (wall, count)
+        lines.append(f"| {n} | {count} | {wall:.1f} | {rss:.0f} | {per_record[n]:.2f} |")
+        print(lines[-1], flush=True)
+    sizes = sorted(measured)
+    if 10 in per_record and sizes[-1] > 10:
+        big = sizes[-1]
+        lines += [
+            "",
+            f"- time per record, N = {big} vs N = 10: "
+            f"{per_record[big] / per_record[10]:.2f}× (includes the fixed start-up cost)",
+        ]
+    marginal = []
+    for lo, hi in itertools.pairwise(sizes):
+        (t0, r0), (t1, r1) = measured[lo], measured[hi]
+        if lo >= 10 and r1 > r0:
+            marginal.append((lo, hi, (t1 - t0) / (r1 - r0) * 1000))
+    for lo, hi, ms in marginal:
+        lines.append(f"- marginal cost from N = {lo} to N = {hi}: {ms:.2f} ms per record")
+    if len(marginal) >= 2:
+        lines.append(
+            f"- marginal cost ratio, last step vs first: "
+            f"{marginal[-1][2] / marginal[0][2]:.2f}× (flat ≈ 1: cost grows linearly)"
+        )
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        args.write.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
