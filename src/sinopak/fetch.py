@@ -70,11 +70,14 @@ def _fetch(url: str, target: Path, timeout: float, retries: int) -> str:
 
 
 def _resource_path(rel: Any, name: str) -> PurePosixPath:
-    if not isinstance(rel, str) or "://" in rel or "\\" in rel:
-        raise DownloadError(f"resource {name}: path {rel!r} is not a relative path")
-    pure = PurePosixPath(rel)
-    if pure.is_absolute() or ".." in pure.parts:
-        raise DownloadError(f"resource {name}: path {rel!r} escapes the package")
+    from .safezip import relative_path
+
+    pure = relative_path(rel)
+    if pure is None:
+        raise DownloadError(
+            f"resource {name}: path {rel!r} is not a relative path inside the "
+            "package (no URL, no absolute path, no '..')"
+        )
     return pure
 
 

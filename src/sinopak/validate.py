@@ -12,7 +12,7 @@ import csv
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
 from .read import CellError, parse_csv, parse_json
@@ -62,11 +62,12 @@ class Report:
 
 
 def _safe_path(base: Path, rel: Any) -> Path | None:
-    """The resource file inside `base`, or None if `rel` is not a plain relative path."""
-    if not isinstance(rel, str) or not rel or "://" in rel or "\\" in rel:
-        return None
-    pure = PurePosixPath(rel)
-    if pure.is_absolute() or ".." in pure.parts or rel.startswith("~"):
+    """The resource file inside `base`, or None if `rel` is not a plain relative path (or a
+    symbolic link leads it out of the package)."""
+    from .safezip import relative_path
+
+    pure = relative_path(rel)
+    if pure is None:
         return None
     path = (base / pure).resolve()
     if not path.is_relative_to(base.resolve()):
