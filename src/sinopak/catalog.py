@@ -67,7 +67,7 @@ def own_fields(model: type[BaseModel]) -> tuple[str, ...]:
     return tuple(n for n in model.model_fields if n not in NOT_COLUMNS and n not in CURATION_FIELDS)
 
 
-def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
+def unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
     """Return (base type, optional?, metadata) for an annotation."""
     optional = False
     metadata: list[Any] = []
@@ -85,7 +85,7 @@ def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
 
 
 def column(name: str, info: FieldInfo) -> Column:
-    base, optional, metadata = _unwrap(info.annotation)
+    base, optional, metadata = unwrap(info.annotation)
     metadata = [*info.metadata, *metadata]
     enum: tuple[str, ...] = ()
     if typing.get_origin(base) is Literal:

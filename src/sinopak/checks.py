@@ -8,13 +8,15 @@ with a source, date rules that hold, and coverage of every sentence.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import typing
 from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel
 
 from . import dates
-from .catalog import TABLES, _unwrap
+from .catalog import TABLES, unwrap
 from .corpus import Corpus, Unit, units
 from .errors import SeedError
 from .models import Exclusion, Mention, Ref, Statement
@@ -23,34 +25,33 @@ from .models import Exclusion, Mention, Ref, Statement
 VERBATIM = ("alias", "title", "rank", "topic", "purpose", "content", "attribution_text")
 
 
-def _refs(model: Any) -> Iterator[tuple[tuple[str | int, ...], str, Ref]]:
-    """(field path, value, Ref) for every reference the model holds."""
-    for name, info in type(model).model_fields.items():
-        value = getattr(model, name)
-        if value is None:
-            continue
-        base, _, meta = _unwrap(info.annotation)
+@functools.cache
+def _ref_fields(model: type[BaseModel]) -> list[tuple[str, Ref | None, Ref | None]]:
+    """Per field: the Ref on the field itself, and the Ref on its items (for lists of ids)."""
+    out = []
+    for name, info in model.model_fields.items():
+        base, _, meta = unwrap(info.annotation)
         ref = next((x for x in [*info.metadata, *meta] if isinstance(x, Ref)), None)
+        item_ref = None
+        if typing.get_origin(base) is list:
+            _, _, item_meta = unwrap(typing.get_args(base)[0])
+            item_ref = next((x for x in item_meta if isinstance(x, Ref)), None)
+        out.append((name, ref, item_ref))
+    return out
+
+
+def _refs(model: BaseModel) -> Iterator[tuple[tuple[str | int, ...], str, Ref]]:
+    """(field path, value, Ref) for every reference the model holds, nested models included."""
+    for name, ref, item_ref in _ref_fields(type(model)):
+        value = getattr(model, name)
         if ref is not None and isinstance(value, str):
             yield (name,), value, ref
-            continue
-        if isinstance(value, list):
+        elif item_ref is not None and isinstance(value, list):
             for i, item in enumerate(value):
-                if isinstance(item, str):
-                    _, _, item_meta = _unwrap(typing_args(base))
-                    item_ref = next((x for x in item_meta if isinstance(x, Ref)), None)
-                    if item_ref is not None:
-                        yield (name, i), item, item_ref
+                yield (name, i), item, item_ref
         elif isinstance(value, BaseModel):
             for path, v, r in _refs(value):
                 yield (name, *path), v, r
-
-
-def typing_args(annotation: Any) -> Any:
-    import typing
-
-    args = typing.get_args(annotation)
-    return args[0] if args else annotation
 
 
 def check(corpus: Corpus) -> tuple[list[SeedError], dict[str, dates.ResolvedDate]]:
