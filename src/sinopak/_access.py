@@ -186,8 +186,8 @@ def load(name: TableName, backend: Backend = "python") -> Any:
         res = _resource(name, "json")
         fields = [(f["name"], f["type"]) for f in res["schema"]["fields"]]
         return parse_json(_read(res["path"]), fields)
-    if backend not in ("arrow", "pandas", "polars"):
-        raise ValueError(f"unknown backend {backend!r}; valid: python, arrow, pandas, polars")
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; valid: {', '.join(BACKENDS)}")
     if name not in TABLE_NAMES:  # the arrow path needs no descriptor (no json import)
         raise ValueError(f"unknown table {name!r}; valid names: {', '.join(TABLE_NAMES)}")
     path = os.path.join(_base(), "parquet", f"{name}.parquet")
