@@ -77,7 +77,7 @@ posts -- People in posts: title and rank as the article gives them.
     quote_end          integer   End of the first evidence quote (exclusive).
     quote              string    The first evidence quote, exact.
 
-mentions -- Pronouns and descriptions resolved to entities.
+mentions -- Pronouns and descriptions, resolved to what they refer to.
     mention_id         string    Stable id of the pronoun or description.
     text               string    The pronoun or description as written.
     mention_type       string    pronoun or description.
@@ -91,7 +91,7 @@ mentions -- Pronouns and descriptions resolved to entities.
     quote_end          integer   End of the first evidence quote (exclusive).
     quote              string    The first evidence quote, exact.
 
-mention_referents -- The entities each mention refers to.
+mention_referents -- What each mention refers to: an entity, event or agreement.
     mention_id   string    The mention.
     referent_id  string    A record it refers to (an entity, event or agreement).
 

@@ -172,14 +172,14 @@ TABLES: dict[str, Table] = {
         Table(
             "mentions",
             "Mentions",
-            "Pronouns and descriptions resolved to entities.",
+            "Pronouns and descriptions, resolved to what they refer to.",
             _authored(m.Mention),
             ("mention_id",),
         ),
         Table(
             "mention_referents",
             "Mention referents",
-            "The entities each mention refers to.",
+            "What each mention refers to: an entity, event or agreement.",
             ((m.MentionReferentRow, None),),
             ("mention_id", "referent_id"),
         ),
