@@ -129,3 +129,64 @@ def test_cli_download_and_validate_url(served: tuple[str, Path], tmp_path: Path)
     assert result.exit_code == 0, result.output
     result = run("validate", url + VERSION_ZIP)
     assert result.exit_code == 0, result.output
+
+
+def test_transient_server_errors_are_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "www"
+    shutil.copytree(ROOT / "dist", root)
+    monkeypatch.setenv("SINOPAK_CACHE", str(tmp_path / "cache"))
+    failures = {"left": 2}
+
+    class Flaky(Quiet):
+        def do_GET(self) -> None:
+            if self.path.endswith("datapackage.json") and failures["left"] > 0:
+                failures["left"] -= 1
+                self.send_error(503, "busy")
+                return
+            super().do_GET()
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Flaky, directory=str(root))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/datapackage.json"
+        dest = download(tmp_path / "out", url, retries=3)
+        assert failures["left"] == 0
+        assert package_files(dest) == package_files(ROOT / "dist")
+        failures["left"] = 5
+        with pytest.raises(DownloadError, match=r"HTTP 503 .*"):
+            download(tmp_path / "again", url, retries=1)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_stalled_server_times_out_cleanly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setenv("SINOPAK_CACHE", str(tmp_path / "cache"))
+
+    class Stalled(Quiet):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            self.wfile.write(b'{"resources": [')
+            self.wfile.flush()
+            time.sleep(2)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Stalled)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/datapackage.json"
+        with pytest.raises(DownloadError, match=r"transfer failed: .*after 1 attempts"):
+            download(tmp_path / "out", url, timeout=0.3, retries=0)
+        assert not (tmp_path / "out").exists()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -227,9 +227,25 @@ def anchor(root: Path | None, files: tuple[Path, ...]) -> None:
     default=None,
     help="Use only the cache ($SINOPAK_CACHE); also set by SINOPAK_OFFLINE=1.",
 )
-def download(dest: Path, source: str | None, offline: bool | None) -> None:
+@click.option(
+    "--timeout",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for the server on each request.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    default=3,
+    show_default=True,
+    help="Attempts after a failed or interrupted request.",
+)
+def download(
+    dest: Path, source: str | None, offline: bool | None, timeout: float, retries: int
+) -> None:
     """Download a published data package into DEST, verifying every file's sha256."""
     from .fetch import download as fetch
 
-    path = fetch(dest, source, offline=offline or None)
+    path = fetch(dest, source, offline=offline or None, timeout=timeout, retries=retries)
     click.echo(f"Downloaded and verified: {path}")

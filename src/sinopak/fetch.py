@@ -11,6 +11,7 @@ so that offline mode (SINOPAK_OFFLINE=1 or offline=True) works without the netwo
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
 import shutil
@@ -60,13 +61,24 @@ def _open(url: str, timeout: float, retries: int) -> Any:
 
 
 def _fetch(url: str, target: Path, timeout: float, retries: int) -> str:
-    """Stream `url` into `target`; return its sha256."""
-    digest = hashlib.sha256()
-    with _open(url, timeout, retries) as resp, target.open("wb") as out:
-        while chunk := resp.read(CHUNK):
-            digest.update(chunk)
-            out.write(chunk)
-    return digest.hexdigest()
+    """Stream `url` into `target`; return its sha256. A transfer cut off midway (timeout,
+    reset) starts again from the beginning, up to `retries` times."""
+    for attempt in range(retries + 1):
+        digest = hashlib.sha256()
+        try:
+            with _open(url, timeout, retries) as resp, target.open("wb") as out:
+                while chunk := resp.read(CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+            return digest.hexdigest()
+        except (TimeoutError, ConnectionError, http.client.HTTPException) as exc:
+            target.unlink(missing_ok=True)
+            if attempt == retries:
+                raise DownloadError(
+                    f"{url}: transfer failed: {exc or type(exc).__name__} "
+                    f"(after {retries + 1} attempts)"
+                ) from None
+    raise AssertionError("unreachable")
 
 
 def _resource_path(rel: Any, name: str) -> PurePosixPath:
