@@ -95,20 +95,27 @@ def test_fresh_venv_loads_every_table_offline(built: Path, tmp_path: Path) -> No
         text=True,
     )
     Path(site.stdout.strip(), "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    offline = {  # any attempt to reach the network would go to a closed local port
+        "PATH": "/usr/bin:/bin",
+        "no_proxy": "",
+        "http_proxy": "http://127.0.0.1:9",
+        "https_proxy": "http://127.0.0.1:9",
+    }
     result = subprocess.run(
-        [str(py), "-c", SCRIPT],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "no_proxy": "*",
-            "http_proxy": "http://127.0.0.1:9",
-            "https_proxy": "http://127.0.0.1:9",
-        },
+        [str(py), "-c", SCRIPT], cwd=tmp_path, capture_output=True, text=True, env=offline
     )
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout)
     assert loaded["version"] == json.loads((ROOT / "dist/datapackage.json").read_text())["version"]
     for name, rows in loaded["tables"].items():
         assert rows == json.loads((ROOT / "dist" / "json" / f"{name}.json").read_text()), name
+    # the installed package validates its own bundled data (what a downstream CI runs)
+    check = subprocess.run(
+        [str(py), "-m", "sinopak", "validate"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=offline,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout.startswith("valid: ") and "/venv/" in check.stdout
