@@ -364,17 +364,17 @@ def _read_parquet(
             file=file,
         )
         return None
-    for f in expected:
-        if not found[f.name].type.equals(f.type):
-            report.add(
-                "type-error",
-                f"Parquet column type {found[f.name].type} where the schema needs {f.type}",
-                resource=rname,
-                file=file,
-                field=f.name,
-            )
-    if not report.valid:
-        return None
+    wrong = [f for f in expected if not found[f.name].type.equals(f.type)]
+    for f in wrong:
+        report.add(
+            "type-error",
+            f"Parquet column type {found[f.name].type} where the schema needs {f.type}",
+            resource=rname,
+            file=file,
+            field=f.name,
+        )
+    if wrong:
+        return None  # values of the wrong type would only repeat the error row by row
     rows: list[dict[str, Any]] = arrow.to_pylist()
     return rows
 

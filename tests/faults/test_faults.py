@@ -452,3 +452,22 @@ def test_hostile_seed_yaml_is_refused(tmp_path: Path, payload: str, message: str
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
     assert not Path("/tmp/pwned").exists()
+
+
+def test_parquet_content_is_compared_even_when_another_file_is_broken(dist: Path) -> None:
+    """A hash error elsewhere must not switch off the row-by-row comparison of formats."""
+    FAULTS["byte-count-mismatch"][0](dist)  # descriptor now disagrees about csv/posts.csv
+    path = dist / "parquet" / "events.parquet"
+    t = pq.ParquetFile(path).read()
+    i = t.schema.get_field_index("label")
+    labels = t.column(i).to_pylist()
+    labels[0] = "Something else"
+    t = t.set_column(i, t.schema.field(i), pa.array(labels, pa.string()))
+    pq.write_table(t, path)
+    errors = json.loads(run("validate", str(dist), "--format", "json").output)["errors"]
+    assert {
+        "type": "format-mismatch",
+        "resource": "events-parquet",
+        "row": 1,
+        "field": "label",
+    }.items() <= next(e for e in errors if e["type"] == "format-mismatch").items()
