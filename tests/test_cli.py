@@ -43,7 +43,10 @@ def test_validate_json_equals_the_library_report(project: Path) -> None:
     assert [(e["type"], e["resource"], e["file"]) for e in errors] == [
         ("hash-count", "events-json", "json/events.json"),
         ("checksum-error", None, "json/events.json"),  # SHA256SUMS disagrees too
+        ("format-mismatch", "events-json", "json/events.json"),  # and the row, located
     ]
+    mismatch = errors[-1]
+    assert (mismatch["field"], mismatch["row"]) == ("date_start", 3)
 
 
 def test_validate_github_annotations(project: Path) -> None:
