@@ -93,7 +93,7 @@ def test_datasette_serves_tables_with_metadata() -> None:
             str(port),
         ],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     try:
         base = f"http://127.0.0.1:{port}"
