@@ -105,7 +105,6 @@ def main() -> int:
     for name, times in results.items():
         lines.append(f"| {name} | {med[name]:.3f} | {min(times):.3f}–{max(times):.3f} |")
     lines += ["", "| case | against | measured | target | met |", "|---|---|---:|---:|---|"]
-    failed = 0
     for case, base, kind, limit in TARGETS:
         if case not in med or base not in med:
             continue
@@ -116,7 +115,6 @@ def main() -> int:
             value = med[case] / med[base]
             shown, target = f"{value:.2f}×", "—" if limit is None else f"≤ {limit:.2f}×"
         met = "—" if limit is None else ("yes" if value <= limit else "NO")
-        failed += met == "NO"
         lines.append(f"| {case} | {base} | {shown} | {target} | {met} |")
     text = "\n".join(lines)
     print(text)

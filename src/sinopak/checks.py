@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from . import dates
 from .catalog import TABLES, unwrap
-from .corpus import Corpus, Unit, units
+from .corpus import Corpus, Unit, citations, units
 from .errors import SeedError
 from .models import Exclusion, Mention, Ref, Statement
 
@@ -186,7 +186,7 @@ def check(corpus: Corpus) -> tuple[list[SeedError], dict[str, dates.ResolvedDate
     resolved = _resolve_dates(corpus, by_table.get("events", {}), errors)
 
     # 5. coverage: every sentence is cited or excluded (and not both)
-    cited = {ev.sentence_id for unit in all_units for ev in unit.model.evidence}
+    cited = citations(all_units)
     excluded: dict[str, Any] = {}
     for loaded in corpus.records:
         if isinstance(loaded.model, Exclusion):

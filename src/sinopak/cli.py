@@ -157,25 +157,14 @@ def show(record_id: str) -> None:
 def coverage(root: Path | None) -> None:
     """Print, per sentence, the records that cite it; exit 1 if any is unaccounted for."""
     from .checks import check
-    from .corpus import load_corpus, units
+    from .corpus import citations, exclusion_reasons, load_corpus, units
     from .pipeline import find_project
 
     project = find_project(root)
     corpus = load_corpus(project.seeds)
     errors, _ = check(corpus)
-    citing: dict[str, list[str]] = {}
-    for unit in units(corpus):
-        for ev in unit.model.evidence:
-            ids = citing.setdefault(ev.sentence_id, [])
-            if unit.record_id not in ids:
-                ids.append(unit.record_id)
-    from .models import Exclusion
-
-    excluded = {
-        r.model.sentence_id: r.model.reason
-        for r in corpus.records
-        if isinstance(r.model, Exclusion)
-    }
+    citing = citations(units(corpus))
+    excluded = exclusion_reasons(corpus)
     total = covered = 0
     for doc in corpus.documents:
         for s in doc.sentences:

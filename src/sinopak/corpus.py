@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .errors import SeedError
-from .models import Alias, DocumentSeed, Record
+from .models import Alias, DocumentSeed, Exclusion, Record
 from .seeds import Loaded, load_documents, load_records, record_id
 from .segment import Segment, segment
 from .source import SourceText, read_source
@@ -102,3 +102,21 @@ def units(corpus: Corpus) -> list[Unit]:
             for i, child in enumerate(getattr(model, attr, ())):
                 out.append(Unit(child_id(rid, child, i), table, child, loaded, (attr, i), rid))
     return out
+
+
+def citations(all_units: list[Unit]) -> dict[str, list[str]]:
+    """The distinct records citing each sentence, in seed order."""
+    out: dict[str, dict[str, None]] = {}
+    for unit in all_units:
+        for ev in unit.model.evidence:
+            out.setdefault(ev.sentence_id, {})[unit.record_id] = None
+    return {sid: list(ids) for sid, ids in out.items()}
+
+
+def exclusion_reasons(corpus: Corpus) -> dict[str, str]:
+    """Why each excluded sentence is cited by no record, by sentence id."""
+    return {
+        r.model.sentence_id: r.model.reason
+        for r in corpus.records
+        if isinstance(r.model, Exclusion)
+    }

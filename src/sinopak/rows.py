@@ -6,9 +6,9 @@ from typing import Any
 
 from . import dates
 from .catalog import CURATION_FIELDS, TABLES, own_fields
-from .corpus import Corpus, units
+from .corpus import Corpus, citations, exclusion_reasons, units
 from .errors import SeedError, SeedErrors
-from .models import Entity, Event, Exclusion, Mention, Post, Statement
+from .models import Entity, Event, Mention, Post, Statement
 from .vocab import EVENT_CODES
 
 Row = dict[str, Any]
@@ -62,8 +62,8 @@ def build_rows(corpus: Corpus, resolved: dict[str, dates.ResolvedDate]) -> dict[
                 }
             )
 
-    citing: dict[str, set[str]] = {}
-    for unit in units(corpus):
+    all_units = units(corpus)
+    for unit in all_units:
         model = unit.model
         row: Row = {}
         if unit.parent_id is not None:
@@ -122,7 +122,6 @@ def build_rows(corpus: Corpus, resolved: dict[str, dates.ResolvedDate]) -> dict[
                     "quote": ev.quote,
                 }
             )
-            citing.setdefault(ev.sentence_id, set()).add(unit.record_id)
         if isinstance(model, Mention):
             out["mention_referents"].extend(
                 {"mention_id": model.mention_id, "referent_id": e} for e in model.referents
@@ -134,11 +133,8 @@ def build_rows(corpus: Corpus, resolved: dict[str, dates.ResolvedDate]) -> dict[
     if errors:
         raise SeedErrors(errors)
 
-    reasons = {
-        r.model.sentence_id: r.model.reason
-        for r in corpus.records
-        if isinstance(r.model, Exclusion)
-    }
+    citing = citations(all_units)
+    reasons = exclusion_reasons(corpus)
     for row in out["sentences"]:
         sid = row["sentence_id"]
         n = len(citing.get(sid, ()))
