@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE))
 
 from synth import generate  # noqa: E402
 
-from sinopak.catalog import RECORD_TABLES  # noqa: E402
+from sinopak.schema.tables import RECORD_TABLES  # noqa: E402
 
 # Runs one build and prints its peak RSS: getrusage(RUSAGE_CHILDREN) in a fresh process
 # covers exactly that one build.

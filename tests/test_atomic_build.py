@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import run, tree_digest
 
-from sinopak.pipeline import exchange
-from sinopak.validate import validate
+from sinopak.pipeline.swap import exchange
+from sinopak.validation import validate
 
 
 def test_exchange_swaps_two_folders(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT, run
 
 from sinopak.cli import main
-from sinopak.validate import validate
+from sinopak.validation import validate
 
 
 @pytest.mark.parametrize("command", sorted(main.commands))

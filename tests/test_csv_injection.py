@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 import sinopak
-from sinopak.catalog import TABLES
-from sinopak.export import csv_bytes
-from sinopak.read import escape_formula, parse_csv, unescape_formula
+from sinopak.codec import escape_formula, parse_csv, unescape_formula
+from sinopak.pipeline.export import csv_bytes
+from sinopak.schema.tables import TABLES
 
 
 @pytest.mark.parametrize(

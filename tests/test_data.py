@@ -9,7 +9,7 @@ import pytest
 from conftest import SOURCE
 
 import sinopak
-from sinopak.catalog import RECORD_TABLES
+from sinopak.schema.tables import RECORD_TABLES
 
 D = dt.date
 

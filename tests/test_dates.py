@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from sinopak.dates import DateError, ResolvedDate, precision_of, resolve
-from sinopak.models import DateSpec
+from sinopak.pipeline.dates import DateError, ResolvedDate, precision_of, resolve
+from sinopak.schema.models import DateSpec
 
 PUB = dt.date(2020, 12, 11)  # a Friday
 D = dt.date

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run, tree_digest
 
-from sinopak.fetch import DownloadError, download
+from sinopak.downloader import DownloadError, download
 
 VERSION_ZIP = "sinopak-0.1.0.zip"
 

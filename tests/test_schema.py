@@ -8,10 +8,11 @@ import typing
 import jsonschema
 from conftest import ROOT
 
-from sinopak import models, vocab
 from sinopak._access import TABLE_NAMES, TableName
-from sinopak.catalog import RECORD_TABLES, TABLES
-from sinopak.schema import all_schemas
+from sinopak.schema import models
+from sinopak.schema import vocabularies as vocab
+from sinopak.schema.table_schema import all_schemas
+from sinopak.schema.tables import RECORD_TABLES, TABLES
 
 
 def test_committed_schemas_match_the_models() -> None:
@@ -36,7 +37,7 @@ def test_descriptor_schemas_match_the_models() -> None:
 
 
 def test_descriptor_passes_the_official_data_package_2_profile() -> None:
-    profile = json.loads((ROOT / "src/sinopak/profiles/datapackage.json").read_text())
+    profile = json.loads((ROOT / "src/sinopak/validation/profiles/datapackage.json").read_text())
     descriptor = json.loads((ROOT / "dist" / "datapackage.json").read_text())
     errors = list(jsonschema.Draft7Validator(profile).iter_errors(descriptor))
     assert errors == []
@@ -45,7 +46,7 @@ def test_descriptor_passes_the_official_data_package_2_profile() -> None:
 
 def test_vendored_profiles_equal_the_shared_specs() -> None:
     shared = ROOT.parent / "shared" / "specs" / "datapackage-2.0"
-    for path in (ROOT / "src/sinopak/profiles").glob("*.json"):
+    for path in (ROOT / "src/sinopak/validation/profiles").glob("*.json"):
         if shared.exists():
             assert path.read_bytes() == (shared / path.name).read_bytes()
         assert json.loads(path.read_text())["$schema"].startswith("http://json-schema.org/")

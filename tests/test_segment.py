@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import DOC, SOURCE
 
-from sinopak.segment import segment
-from sinopak.source import METADATA_RE
+from sinopak.pipeline.segment import segment
+from sinopak.pipeline.sources import METADATA_RE
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 from conftest import DOC, SOURCE, run, tree_digest
 
 from sinopak.errors import SourceError
-from sinopak.source import read_source
+from sinopak.pipeline.sources import read_source
 
 SHA = "f373c3ee4b22a06333590173080f3ad3081dc79378bea815207bdd78b03310c9"
 

@@ -54,7 +54,7 @@ def download(
     Every file is verified against its sha256 before the folder is moved into place. The cache
     folder is SINOPAK_CACHE (default ~/.cache/sinopak); SINOPAK_OFFLINE=1 uses it only.
     """
-    from .fetch import download as fetch
+    from .downloader import download as fetch
 
     return fetch(dest, source, offline=offline)
 

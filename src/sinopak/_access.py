@@ -181,7 +181,7 @@ def load(name: TableName, backend: Backend = "python") -> Any:
     ``sinopak.datapackage()``.
     """
     if backend == "python":
-        from .read import parse_json
+        from .codec import parse_json
 
         res = _resource(name, "json")
         fields = [(f["name"], f["type"]) for f in res["schema"]["fields"]]
@@ -212,7 +212,7 @@ def load(name: TableName, backend: Backend = "python") -> Any:
 
 def records(name: TableName) -> list[Any]:
     """Rows of a table as Pydantic model instances (validated against the schema)."""
-    from .rowmodels import row_model
+    from .schema.tables import row_model
 
     model = row_model(name)
     return [model(**row) for row in load(name)]

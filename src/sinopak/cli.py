@@ -63,8 +63,9 @@ frictionless_option = click.option(
 @frictionless_option
 def build(root: Path | None, check_only: bool, scope: str) -> None:
     """Rebuild and validate dist/ (and schema/) from seeds/."""
-    from .pipeline import STEPS, find_project
-    from .pipeline import build as run_build
+    from .pipeline.build import STEPS
+    from .pipeline.build import build as run_build
+    from .pipeline.project import find_project
 
     project = find_project(root)
     kwargs: dict[str, Any] = {"check_only": check_only, "frictionless": scope}
@@ -100,7 +101,7 @@ def validate(path: str | None, fmt: str, scope: str) -> None:
 
     Exit status: 0 valid, 1 invalid, 2 usage error.
     """
-    from .validate import validate as run_validate
+    from .validation import validate as run_validate
 
     remote = path is not None and path.startswith(("http://", "https://"))
     if path is not None and not remote and not Path(path).exists():
@@ -156,9 +157,9 @@ def show(record_id: str) -> None:
 @root_option
 def coverage(root: Path | None) -> None:
     """Print, per sentence, the records that cite it; exit 1 if any is unaccounted for."""
-    from .checks import check
-    from .corpus import citations, exclusion_reasons, load_corpus, units
-    from .pipeline import find_project
+    from .pipeline.checks import check
+    from .pipeline.corpus import citations, exclusion_reasons, load_corpus, units
+    from .pipeline.project import find_project
 
     project = find_project(root)
     corpus = load_corpus(project.seeds)
@@ -191,9 +192,9 @@ def coverage(root: Path | None) -> None:
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def anchor(root: Path | None, files: tuple[Path, ...]) -> None:
     """Fill start/end offsets of evidence spans written as `{sentence_id: …, quote: …}`."""
-    from .anchor import anchor_file
-    from .corpus import load_corpus_texts
-    from .pipeline import find_project
+    from .pipeline.anchor import anchor_file
+    from .pipeline.corpus import load_corpus_texts
+    from .pipeline.project import find_project
 
     project = find_project(root)
     corpus = load_corpus_texts(project.seeds)
@@ -234,7 +235,7 @@ def download(
     dest: Path, source: str | None, offline: bool | None, timeout: float, retries: int
 ) -> None:
     """Download a published data package into DEST, verifying every file's sha256."""
-    from .fetch import download as fetch
+    from .downloader import download as fetch
 
     path = fetch(dest, source, offline=offline or None, timeout=timeout, retries=retries)
     click.echo(f"Downloaded and verified: {path}")

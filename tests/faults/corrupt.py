@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sinopak.catalog import TABLES
-from sinopak.export import csv_bytes, json_bytes, write_parquet
-from sinopak.read import parse_json
-from sinopak.release import SUMS, sums_text
+from sinopak.codec import parse_json
+from sinopak.pipeline.export import csv_bytes, json_bytes, write_parquet
+from sinopak.pipeline.release import SUMS, sums_text
+from sinopak.schema.tables import TABLES
 
 Rows = list[dict[str, Any]]
 

@@ -419,10 +419,10 @@ def test_release_zip_with_a_corrupt_member_is_caught(tmp_path: Path) -> None:
 
 
 def test_oversized_file_is_refused(dist: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sinopak import validate as v
+    from sinopak.validation import files, validate
 
-    monkeypatch.setattr(v, "MAX_FILE_BYTES", 10_000)
-    report = v.validate(dist)
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 10_000)
+    report = validate(dist)
     big = [p for p in report.problems if p.type == "file-too-large"]
     assert big and all(p.resource and p.file for p in big)
     assert "evidence" in {p.resource for p in big}

@@ -7,7 +7,7 @@ import itertools
 import json
 from typing import Any
 
-from .catalog import RECORD_TABLES, TABLES
+from ..schema.tables import RECORD_TABLES, TABLES
 
 KEY = {name: t.primary_key[0] for name, t in TABLES.items() if len(t.primary_key) == 1}
 
@@ -156,7 +156,7 @@ def explorer_html(
         )
     data = {"records": records, "evidence": ev_index, "citing": citing}
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("sinopak", "templates"),
+        loader=jinja2.PackageLoader("sinopak.pipeline", "templates"),
         autoescape=True,
         keep_trailing_newline=True,
         trim_blocks=True,

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .catalog import TABLES
-
-if TYPE_CHECKING:
-    from .validate import Report
+from ..schema.tables import TABLES
+from .report import Report
 
 Rows = dict[str, list[dict[str, Any]]]
 

@@ -82,7 +82,7 @@ def _fetch(url: str, target: Path, timeout: float, retries: int) -> str:
 
 
 def _resource_path(rel: Any, name: str) -> PurePosixPath:
-    from .safezip import relative_path
+    from .validation.safezip import relative_path
 
     pure = relative_path(rel)
     if pure is None:
@@ -95,7 +95,7 @@ def _resource_path(rel: Any, name: str) -> PurePosixPath:
 
 def _fetch_package(source: str, stage: Path, timeout: float, retries: int) -> None:
     """Fetch a datapackage.json URL and each resource, or a release zip, into `stage`."""
-    from .safezip import safe_extract
+    from .validation.safezip import safe_extract
 
     if urllib.parse.urlsplit(source).path.endswith(".zip"):
         archive = stage.parent / "release.zip"

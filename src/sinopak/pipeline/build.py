@@ -6,69 +6,29 @@ interrupted build leaves the previous dist/ exactly as it was.
 
 from __future__ import annotations
 
-import filecmp
 import json
 import os
 import shutil
 import tempfile
-import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import SeedErrors, SinopakError, StaleError
+from ..schema.table_schema import all_schemas
+from ..schema.tables import columns_module
+from ..validation import Scope
 from .checks import check
 from .corpus import Corpus, load_corpus
-from .docgen import columns_module
-from .errors import SeedErrors, SinopakError, StaleError
 from .export import write_package
+from .project import Project
 from .release import write_release
 from .rows import build_rows
-from .schema import all_schemas
-from .validate import Scope
+from .swap import differences, recover, swap_in
 
 
 class BuildError(SinopakError):
     """The staged package failed validation."""
-
-
-@dataclass(frozen=True)
-class Project:
-    root: Path
-
-    @property
-    def seeds(self) -> Path:
-        return self.root / "seeds"
-
-    @property
-    def dist(self) -> Path:
-        return self.root / "dist"
-
-    @property
-    def schema(self) -> Path:
-        return self.root / "schema"
-
-    @property
-    def scratch(self) -> Path:
-        return self.root / "build"
-
-    def version(self) -> str:
-        with (self.root / "pyproject.toml").open("rb") as fh:
-            return str(tomllib.load(fh)["project"]["version"])
-
-
-def find_project(start: Path | None = None) -> Project:
-    """The nearest folder at or above `start` holding seeds/documents.yaml and pyproject.toml."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "seeds" / "documents.yaml").is_file() and (
-            folder / "pyproject.toml"
-        ).is_file():
-            return Project(folder)
-    raise SinopakError(
-        f"no sinopak project (seeds/documents.yaml) at or above {here}; "
-        "run from a clone of the repository or pass --root"
-    )
 
 
 STEPS = (
@@ -120,7 +80,7 @@ def stage(project: Project, *, frictionless: Scope = "all", progress: Progress =
                 json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )
         (out / "_columns.py").write_text(columns_module(), encoding="utf-8")
-        from .validate import validate
+        from ..validation import validate
 
         report = validate(pkg, frictionless=frictionless)
         progress(STEPS[6])
@@ -145,75 +105,6 @@ def write_extras(
     (pkg / "README.md").write_text(card_text(descriptor, rows), encoding="utf-8")
     texts = {d.seed.document_id: d.source.text for d in corpus.documents}
     (pkg / "explorer.html").write_text(explorer_html(descriptor, rows, texts), encoding="utf-8")
-
-
-def differences(a: Path, b: Path) -> list[str]:
-    """Relative paths that differ between two folder trees (missing on either side included)."""
-    out: list[str] = []
-
-    def walk(cmp: filecmp.dircmp[str], prefix: str) -> None:
-        out.extend(prefix + n for n in cmp.left_only + cmp.right_only + cmp.funny_files)
-        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
-        out.extend(prefix + n for n in mismatch + errors)
-        for name, sub in sorted(cmp.subdirs.items()):
-            walk(sub, f"{prefix}{name}/")
-
-    if not b.exists():
-        return ["(missing)"]
-    walk(filecmp.dircmp(a, b), "")
-    return sorted(out)
-
-
-def recover(project: Project) -> None:
-    """Finish a swap that was interrupted between its two renames."""
-    for target in (project.dist, project.schema):
-        if target.exists():
-            continue
-        for old in sorted(project.scratch.glob(f"old-*/{target.name}")):
-            os.rename(old, target)
-            break
-
-
-def exchange(a: Path, b: Path) -> bool:
-    """Swap two existing paths in one atomic step (Linux renameat2 with RENAME_EXCHANGE).
-
-    Returns False where the system call is unavailable (other kernels, other libcs); the
-    caller then falls back to two renames, which `recover` completes after a crash.
-    """
-    import ctypes
-    import errno
-
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [
-        ctypes.c_int,
-        ctypes.c_char_p,
-        ctypes.c_int,
-        ctypes.c_char_p,
-        ctypes.c_uint,
-    ]
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
-        return False
-    raise OSError(code, os.strerror(code), str(b))
-
-
-def swap_in(new: Path, target: Path, scratch: Path) -> None:
-    """Replace folder `target` by `new`: one atomic exchange where the system allows it,
-    otherwise two renames. The old folder is removed afterwards."""
-    if target.exists() and exchange(new, target):
-        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the previous contents
-        return
-    hold = Path(tempfile.mkdtemp(prefix="old-", dir=scratch))
-    if target.exists():
-        os.rename(target, hold / target.name)
-    os.rename(new, target)
-    shutil.rmtree(hold, ignore_errors=True)
 
 
 def build(

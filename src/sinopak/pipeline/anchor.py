@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import SeedError
 from .corpus import Corpus
-from .errors import SeedError
 
 LINE_RE = re.compile(r"^(?P<indent>\s*-\s*)(?P<body>\{.*\})\s*$")
 

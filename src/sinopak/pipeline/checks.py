@@ -15,11 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..errors import SeedError
+from ..schema.models import Exclusion, Mention, Ref, Statement
+from ..schema.tables import TABLES, unwrap
 from . import dates
-from .catalog import TABLES, unwrap
 from .corpus import Corpus, Unit, citations, units
-from .errors import SeedError
-from .models import Exclusion, Mention, Ref, Statement
 
 # Fields whose value must appear verbatim in one of the record's own evidence quotes.
 VERBATIM = ("alias", "title", "rank", "topic", "purpose", "content", "attribution_text")

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SourceError
+from ..errors import SourceError
 
 # The file opens with `date YYYY-MM-DD` (after optional whitespace), on the same line as the
 # first sentence. It is metadata, not text of the article.

@@ -1,10 +1,11 @@
-"""Generate Frictionless Table Schemas and the Data Package descriptor from the models."""
+"""How each table is typed in the published files: its Frictionless Table Schema (CSV, JSON)
+and its Arrow schema (Parquet), both generated from the table definitions."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .catalog import TABLES, Column, Table
+from .tables import TABLES, Column, Table
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
@@ -68,3 +69,26 @@ def all_schemas() -> dict[str, dict[str, Any]]:
 def resource_name(table: str, fmt: str) -> str:
     """CSV resources carry the bare table name; JSON and Parquet copies get a suffix."""
     return table if fmt == "csv" else f"{table}-{fmt}"
+
+
+def arrow_schema(table: Table) -> Any:
+    import pyarrow as pa
+
+    types = {
+        "string": pa.string(),
+        "integer": pa.int64(),
+        "date": pa.date32(),
+        "boolean": pa.bool_(),
+    }
+    return pa.schema(
+        [
+            pa.field(
+                c.name,
+                types[c.kind],
+                nullable=not c.required,
+                metadata={"description": c.description},
+            )
+            for c in table.columns
+        ],
+        metadata={"sinopak.table": table.name, "description": table.description},
+    )

@@ -6,7 +6,7 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from .errors import PackageError
+from ..errors import PackageError
 
 MAX_ENTRIES = 10_000
 MAX_TOTAL_BYTES = 1_000_000_000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .catalog import TABLES
+from ..schema.tables import TABLES
 
 SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"))
 
@@ -13,7 +13,7 @@ def _env() -> Any:
     import jinja2
 
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("sinopak", "templates"),
+        loader=jinja2.PackageLoader("sinopak.pipeline", "templates"),
         autoescape=False,  # Markdown; values are escaped by the md filter where needed
         keep_trailing_newline=True,
         trim_blocks=True,

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .errors import SeedError
-from .models import Alias, DocumentSeed, Exclusion, Record
+from ..errors import SeedError
+from ..schema.models import Alias, DocumentSeed, Exclusion, Record
 from .seeds import Loaded, load_documents, load_records, record_id
 from .segment import Segment, segment
-from .source import SourceText, read_source
+from .sources import SourceText, read_source
 
 
 @dataclass(frozen=True)

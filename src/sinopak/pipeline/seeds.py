@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import SeedError, SeedErrors
-from .models import KINDS, DocumentSeed
-from .yamlsafe import Located, Path_, load_yaml
+from ..errors import SeedError, SeedErrors
+from ..schema.models import KINDS, DocumentSeed
+from .safe_yaml import Located, Path_, load_yaml
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import SeedError
+from ..errors import SeedError
 
 MAX_BYTES = 5_000_000
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()  # stateless for scalars: build it once

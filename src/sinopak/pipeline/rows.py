@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import SeedError, SeedErrors
+from ..schema.models import Entity, Event, Mention, Post, Statement
+from ..schema.tables import CURATION_FIELDS, TABLES, own_fields
+from ..schema.vocabularies import EVENT_CODES
 from . import dates
-from .catalog import CURATION_FIELDS, TABLES, own_fields
 from .corpus import Corpus, citations, exclusion_reasons, units
-from .errors import SeedError, SeedErrors
-from .models import Entity, Event, Mention, Post, Statement
-from .vocab import EVENT_CODES
 
 Row = dict[str, Any]
 

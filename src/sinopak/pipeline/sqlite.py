@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from .catalog import TABLES
+from ..schema.tables import TABLES
 
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "date": "TEXT", "boolean": "INTEGER"}
 DB_NAME = "sinopak.sqlite"

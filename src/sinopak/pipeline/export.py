@@ -11,10 +11,17 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from .catalog import TABLES, Table
+from ..codec import escape_formula
+from ..schema.table_schema import (
+    FORMATS,
+    MEDIATYPES,
+    PROFILE,
+    arrow_schema,
+    resource_name,
+    table_schema,
+)
+from ..schema.tables import TABLES, Table
 from .corpus import Corpus
-from .read import escape_formula
-from .schema import FORMATS, MEDIATYPES, PROFILE, resource_name, table_schema
 
 PACKAGE_NAME = "sinopak"
 FORMULA_NOTE = (
@@ -27,7 +34,7 @@ CSV_DIALECT = {"header": True, "delimiter": ",", "lineTerminator": "\n", "quoteC
 
 def cell_text(value: Any) -> str:
     """CSV text of a cell: null is the empty string, dates are ISO 8601, and text that a
-    spreadsheet would run as a formula is prefixed with a single quote (see read.py)."""
+    spreadsheet would run as a formula is prefixed with a single quote (see codec.py)."""
     if isinstance(value, str):
         return escape_formula(value)
     if value is None:
@@ -59,29 +66,6 @@ def json_bytes(rows: list[dict[str, Any]]) -> bytes:
         json.dumps({k: json_value(v) for k, v in row.items()}, ensure_ascii=False) for row in rows
     )
     return ("[\n" + lines + "\n]\n" if rows else "[]\n").encode("utf-8")
-
-
-def arrow_schema(table: Table) -> Any:
-    import pyarrow as pa
-
-    types = {
-        "string": pa.string(),
-        "integer": pa.int64(),
-        "date": pa.date32(),
-        "boolean": pa.bool_(),
-    }
-    return pa.schema(
-        [
-            pa.field(
-                c.name,
-                types[c.kind],
-                nullable=not c.required,
-                metadata={"description": c.description},
-            )
-            for c in table.columns
-        ],
-        metadata={"sinopak.table": table.name, "description": table.description},
-    )
 
 
 def write_parquet(path: Path, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -1,0 +1,48 @@
+"""The validation report: typed problems with a stable `type`, where they are, and a message."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Scope = Literal["all", "csv", "none"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    type: str
+    message: str
+    resource: str | None = None
+    file: str | None = None
+    row: int | None = None
+    field: str | None = None
+
+    def render(self) -> str:
+        where = self.file or self.resource or "datapackage.json"
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.field:
+            where += f", field {self.field}"
+        return f"[{self.type}] {where}: {self.message}"
+
+
+@dataclass
+class Report:
+    target: str
+    problems: list[Problem] = field(default_factory=list)
+    tables: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def add(self, type_: str, message: str, **where: Any) -> None:
+        self.problems.append(Problem(type_, message, **where))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "target": self.target,
+            "tables": self.tables,
+            "errors": [asdict(p) for p in self.problems],
+        }
