@@ -134,3 +134,25 @@ def test_the_import_graph_has_no_cycle() -> None:
         for name, targets in GRAPH.items()
     }
     assert find_cycle(graph) is None
+
+
+MAX_FUNCTION_LINES = 60
+
+
+def long_functions(limit: int = MAX_FUNCTION_LINES) -> list[str]:
+    """Functions in src/ longer than `limit` lines (decorators to last line)."""
+    found = []
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                length = (node.end_lineno or node.lineno) - first + 1
+                if length > limit:
+                    found.append(f"{name}.{node.name}: {length} lines")
+    return found
+
+
+def test_no_function_is_longer_than_60_lines() -> None:
+    assert long_functions() == []
+    # the measure is real: the longest functions are close to the limit
+    assert long_functions(40) != []

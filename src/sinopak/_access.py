@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from .errors import MissingDependencyError, SinopakError
+from .layout import declared_bytes, resource_name, resource_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (2-3 ms)
 
@@ -142,8 +143,7 @@ def tables() -> list[str]:
 
 
 def _resource(name: str, fmt: str) -> dict[str, Any]:
-    key = name if fmt == "csv" else f"{name}-{fmt}"
-    res = _resources().get(key) if isinstance(name, str) else None
+    res = _resources().get(resource_name(name, fmt)) if isinstance(name, str) else None
     if res is None or res.get("type") != "table":
         valid = ", ".join(tables())
         raise ValueError(f"unknown table {name!r}; valid names: {valid}")
@@ -190,7 +190,7 @@ def load(name: TableName, backend: Backend = "python") -> Any:
         raise ValueError(f"unknown backend {backend!r}; valid: {', '.join(BACKENDS)}")
     if name not in TABLE_NAMES:  # the arrow path needs no descriptor (no json import)
         raise ValueError(f"unknown table {name!r}; valid names: {', '.join(TABLE_NAMES)}")
-    path = os.path.join(_base(), "parquet", f"{name}.parquet")
+    path = os.path.join(_base(), resource_path(name, "parquet"))
     if backend == "polars":
         pl = _need("polars", "polars")
         return pl.read_parquet(path)
@@ -242,7 +242,7 @@ def verify() -> None:
             bad.append(f"{res['name']} ({res['path']}): missing")
             continue
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
-        size = res.get("bytes", res.get("sinopak:bytes"))
+        size = declared_bytes(res)
         if len(data) != size or digest != res.get("hash"):
             bad.append(
                 f"{res['name']} ({res['path']}): expected {size} bytes "

@@ -32,6 +32,11 @@ def unescape_formula(value: str) -> str:
     return value[1:] if value.startswith("'") and needs_formula_escape(value) else value
 
 
+def to_json_value(value: Any) -> Any:
+    """A Python cell value as JSON (and SQLite) hold it: dates as ISO 8601, the rest as is."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 class CellError(ValueError):
     """A cell that cannot be read as its declared type."""
 

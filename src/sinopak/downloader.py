@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import PackageError
+from .layout import relative_path
 
 DEFAULT_SOURCE = "https://github.com/sinopak/sinopak/releases/latest/download/datapackage.json"
 CHUNK = 1 << 16
@@ -82,8 +83,6 @@ def _fetch(url: str, target: Path, timeout: float, retries: int) -> str:
 
 
 def _resource_path(rel: Any, name: str) -> PurePosixPath:
-    from .validation.safezip import relative_path
-
     pure = relative_path(rel)
     if pure is None:
         raise DownloadError(

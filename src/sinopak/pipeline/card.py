@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from ..schema.tables import TABLES
+from .templates import render
 
 SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"))
-
-
-def _env() -> Any:
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("sinopak.pipeline", "templates"),
-        autoescape=False,  # Markdown; values are escaped by the md filter where needed
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
 
 
 def _md(value: Any) -> str:
@@ -43,57 +33,57 @@ def _constraints(field: dict[str, Any]) -> str:
 
 
 def card_text(descriptor: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -> str:
-    tables = []
-    for res in descriptor["resources"]:
-        if res.get("format") != "csv":
-            continue
-        name = res["name"]
-        fields = []
-        for f in res["schema"]["fields"]:
-            example = next((r[f["name"]] for r in rows[name] if r[f["name"]] is not None), None)
-            ex = _md(example)
-            fields.append(
-                {
-                    "name": f["name"],
-                    "type": f["type"],
-                    "description": _md(f["description"]),
-                    "constraints": _md(_constraints(f)),
-                    "example": (ex[:60] + "…") if len(ex) > 61 else ex,
-                }
-            )
-        tables.append(
-            {
-                "name": name,
-                "title": res["title"],
-                "description": res["description"],
-                "rows": len(rows[name]),
-                "fields": fields,
-                "key": ", ".join(res["schema"]["primaryKey"]),
-            }
-        )
+    """The dataset card: what the data is and is not, its tables, dictionary and licences."""
+    tables = [
+        table_view(res, rows[res["name"]])
+        for res in descriptor["resources"]
+        if res.get("format") == "csv"
+    ]
     total = sum(t["rows"] for t in tables)
     size = next((label for limit, label in SIZE_CATEGORIES if total < limit), "n>100K")
-    modality: dict[str, int] = {}
-    for name in ("events", "statements", "relations", "agreements"):
-        for r in rows[name]:
-            modality[r["modality"]] = modality.get(r["modality"], 0) + 1
-    confidence: dict[str, int] = {}
-    for name, table in TABLES.items():
-        if "confidence" in table.column_names:
-            for r in rows[name]:
-                confidence[r["confidence"]] = confidence.get(r["confidence"], 0) + 1
-    return str(
-        _env()
-        .get_template("card.md.j2")
-        .render(
-            dp=descriptor,
-            tables=tables,
-            size=size,
-            documents=rows["documents"],
-            coverage=descriptor["sinopak:coverage"],
-            modality=sorted(modality.items()),
-            confidence=sorted(confidence.items()),
-            total=total,
-            editorial=[r for r in rows["statements"] if r["modality"] in ("editorial", "hedged")],
-        )
+    modality = _count("modality", rows, ("events", "statements", "relations", "agreements"))
+    with_confidence = [n for n, t in TABLES.items() if "confidence" in t.column_names]
+    return render(
+        "card.md.j2",
+        dp=descriptor,
+        tables=tables,
+        size=size,
+        documents=rows["documents"],
+        coverage=descriptor["sinopak:coverage"],
+        modality=modality,
+        confidence=_count("confidence", rows, with_confidence),
+        total=total,
+        editorial=[r for r in rows["statements"] if r["modality"] in ("editorial", "hedged")],
     )
+
+
+def table_view(res: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One table of the data dictionary: its fields with constraints and an example value."""
+    fields = []
+    for f in res["schema"]["fields"]:
+        example = _md(next((r[f["name"]] for r in rows if r[f["name"]] is not None), None))
+        fields.append(
+            {
+                "name": f["name"],
+                "type": f["type"],
+                "description": _md(f["description"]),
+                "constraints": _md(_constraints(f)),
+                "example": (example[:60] + "…") if len(example) > 61 else example,
+            }
+        )
+    return {
+        "name": res["name"],
+        "title": res["title"],
+        "description": res["description"],
+        "rows": len(rows),
+        "fields": fields,
+        "key": ", ".join(res["schema"]["primaryKey"]),
+    }
+
+
+def _count(
+    column: str, rows: dict[str, list[dict[str, Any]]], tables: Iterable[str]
+) -> list[tuple[str, int]]:
+    """How many rows of `tables` hold each value of `column`, by value."""
+    counts = Counter(r[column] for name in tables for r in rows[name])
+    return sorted(counts.items())

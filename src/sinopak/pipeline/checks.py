@@ -11,15 +11,15 @@ import datetime as dt
 import functools
 import typing
 from collections.abc import Iterator
-from typing import Any
 
 from pydantic import BaseModel
 
 from ..errors import SeedError
-from ..schema.models import Exclusion, Mention, Ref, Statement
+from ..schema.models import Evidence, Exclusion, Mention, Ref, Statement
 from ..schema.tables import TABLES, unwrap
 from . import dates
-from .corpus import Corpus, Unit, citations, units
+from .corpus import Corpus, Document, Unit, citations, units
+from .segment import Segment
 
 # Fields whose value must appear verbatim in one of the record's own evidence quotes.
 VERBATIM = ("alias", "title", "rank", "topic", "purpose", "content", "attribution_text")
@@ -56,15 +56,24 @@ def _refs(model: BaseModel) -> Iterator[tuple[tuple[str | int, ...], str, Ref]]:
 
 def check(corpus: Corpus) -> tuple[list[SeedError], dict[str, dates.ResolvedDate]]:
     """Run every cross-record check; return the errors and the resolved event dates."""
-    errors: list[SeedError] = []
     all_units = units(corpus)
-    sentences = corpus.sentences
+    errors, by_id = check_unique_ids(all_units)
+    errors += check_references(all_units, by_id)
+    errors += check_evidence(all_units, corpus.sentences)
+    events = {u.record_id: u for u in by_id.values() if u.table == "events"}
+    date_errors, resolved = check_dates(corpus, events)
+    errors += date_errors
+    errors += check_coverage(corpus, all_units)
+    return errors, resolved
 
-    # 1. unique ids, across every table
+
+def check_unique_ids(all_units: list[Unit]) -> tuple[list[SeedError], dict[str, Unit]]:
+    """Ids are unique across every table; return the errors and the first unit of each id."""
+    errors: list[SeedError] = []
     seen: dict[str, Unit] = {}
     for unit in all_units:
-        if unit.record_id in seen:
-            first = seen[unit.record_id]
+        first = seen.setdefault(unit.record_id, unit)
+        if first is not unit:
             errors.append(
                 unit.error(
                     f"duplicate id {unit.record_id!r}; first defined at "
@@ -72,122 +81,118 @@ def check(corpus: Corpus) -> tuple[list[SeedError], dict[str, dates.ResolvedDate
                     *_id_field(unit),
                 )
             )
-        else:
-            seen[unit.record_id] = unit
-    by_table: dict[str, dict[str, Unit]] = {}
-    for unit in seen.values():
-        by_table.setdefault(unit.table, {})[unit.record_id] = unit
+    return errors, seen
 
-    # 2. references resolve, to entities of the right type
+
+def check_references(all_units: list[Unit], by_id: dict[str, Unit]) -> list[SeedError]:
+    """References resolve, into the right table and to entities of the right type."""
+    errors: list[SeedError] = []
     for unit in all_units:
         for path, value, ref in _refs(unit.model):
-            if ref.table == "*":
-                if value not in seen:
-                    errors.append(unit.error(f"unknown record id {value!r}", *path))
-                continue
             if ref.table == "sentences":
-                continue  # evidence checks below
-            target = by_table.get(ref.table, {}).get(value)
-            if target is None:
-                errors.append(
-                    unit.error(
-                        f"expected an id from table {ref.table}, found {value!r} (no such record)",
-                        *path,
-                    )
-                )
-            elif ref.types and getattr(target.model, "entity_type", None) not in ref.types:
-                errors.append(
-                    unit.error(
-                        f"expected an entity of type {' or '.join(ref.types)}, found {value!r} of "
-                        f"type {getattr(target.model, 'entity_type', None)!r}",
-                        *path,
-                    )
-                )
+                continue  # evidence checks these
+            problem = _reference_problem(value, ref, by_id.get(value))
+            if problem:
+                errors.append(unit.error(problem, *path))
+    return errors
 
-    # 3. evidence is exact and inside its sentence; verbatim fields appear in it
+
+def _reference_problem(value: str, ref: Ref, target: Unit | None) -> str | None:
+    if ref.table == "*":
+        return None if target is not None else f"unknown record id {value!r}"
+    if target is None or target.table != ref.table:
+        return f"expected an id from table {ref.table}, found {value!r} (no such record)"
+    found = getattr(target.model, "entity_type", None)
+    if ref.types and found not in ref.types:
+        return (
+            f"expected an entity of type {' or '.join(ref.types)}, found {value!r} of "
+            f"type {found!r}"
+        )
+    return None
+
+
+Sentences = dict[str, tuple[Document, Segment]]
+
+
+def check_evidence(all_units: list[Unit], sentences: Sentences) -> list[SeedError]:
+    """Evidence is exact and inside its sentence; verbatim fields appear in it; mentions and
+    statements are consistent with their spans and attribution."""
+    errors: list[SeedError] = []
     for unit in all_units:
         for i, ev in enumerate(unit.model.evidence):
-            found = sentences.get(ev.sentence_id)
-            if found is None:
-                errors.append(
-                    unit.error(f"unknown sentence {ev.sentence_id!r}", "evidence", i, "sentence_id")
-                )
-                continue
-            doc, sent = found
-            text = doc.source.text
-            if ev.end <= ev.start or ev.end > len(text):
-                errors.append(
-                    unit.error(
-                        f"offsets [{ev.start}, {ev.end}) are out of range for a text of "
-                        f"{len(text)} code points",
-                        "evidence",
-                        i,
-                        "start",
-                    )
-                )
-                continue
-            actual = text[ev.start : ev.end]
-            if actual != ev.quote:
-                hint = _locate(sent.text, ev.quote, sent.start)
-                errors.append(
-                    unit.error(
-                        f"quote does not match the source at [{ev.start}, {ev.end}): expected "
-                        f"{ev.quote!r}, source has {actual!r}{hint}",
-                        "evidence",
-                        i,
-                        "quote",
-                    )
-                )
-            elif not (sent.start <= ev.start and ev.end <= sent.end):
-                errors.append(
-                    unit.error(
-                        f"quote lies outside its cited sentence {ev.sentence_id} "
-                        f"[{sent.start}, {sent.end})",
-                        "evidence",
-                        i,
-                        "sentence_id",
-                    )
-                )
-        quotes = [ev.quote for ev in unit.model.evidence]
-        for field_name in VERBATIM:
-            verbatim = getattr(unit.model, field_name, None)
-            if isinstance(verbatim, str) and not any(verbatim in q for q in quotes):
-                errors.append(
-                    unit.error(
-                        f"{field_name} must appear verbatim in the record's evidence; "
-                        f"{verbatim!r} is in none of its quotes",
-                        field_name,
-                    )
-                )
-        date_text = getattr(getattr(unit.model, "date", None), "text", None)
-        if date_text is not None and not any(date_text in q for q in quotes):
-            errors.append(
-                unit.error(
-                    f"date.text must appear verbatim in the record's evidence; {date_text!r} is in "
-                    "none of its quotes",
-                    "date",
-                    "text",
-                )
-            )
+            errors.extend(_check_span(unit, i, ev, sentences))
+        errors.extend(_check_verbatim(unit))
         if isinstance(unit.model, Mention):
-            spans = [ev.quote for ev in unit.model.evidence if ev.role == "mention"]
-            if unit.model.text not in spans:
-                errors.append(
-                    unit.error(
-                        f"text {unit.model.text!r} must equal the quote of its mention span, "
-                        f"found {spans}",
-                        "text",
-                    )
-                )
+            errors.extend(_check_mention(unit, unit.model))
         if isinstance(unit.model, Statement):
             errors.extend(_check_statement(unit, unit.model))
+    return errors
 
-    # 4. dates: resolve every event's date by its rule, anchors first
-    resolved = _resolve_dates(corpus, by_table.get("events", {}), errors)
 
-    # 5. coverage: every sentence is cited or excluded (and not both)
+def _check_span(unit: Unit, i: int, ev: Evidence, sentences: Sentences) -> Iterator[SeedError]:
+    found = sentences.get(ev.sentence_id)
+    if found is None:
+        yield unit.error(f"unknown sentence {ev.sentence_id!r}", "evidence", i, "sentence_id")
+        return
+    doc, sent = found
+    text = doc.source.text
+    if ev.end <= ev.start or ev.end > len(text):
+        yield unit.error(
+            f"offsets [{ev.start}, {ev.end}) are out of range for a text of "
+            f"{len(text)} code points",
+            *("evidence", i, "start"),
+        )
+        return
+    actual = text[ev.start : ev.end]
+    if actual != ev.quote:
+        hint = _locate(sent.text, ev.quote, sent.start)
+        yield unit.error(
+            f"quote does not match the source at [{ev.start}, {ev.end}): expected "
+            f"{ev.quote!r}, source has {actual!r}{hint}",
+            *("evidence", i, "quote"),
+        )
+    elif not (sent.start <= ev.start and ev.end <= sent.end):
+        yield unit.error(
+            f"quote lies outside its cited sentence {ev.sentence_id} [{sent.start}, {sent.end})",
+            *("evidence", i, "sentence_id"),
+        )
+
+
+def _check_verbatim(unit: Unit) -> Iterator[SeedError]:
+    """Fields copied from the article appear word for word in one of the record's quotes."""
+    quotes = [ev.quote for ev in unit.model.evidence]
+    for field_name in VERBATIM:
+        verbatim = getattr(unit.model, field_name, None)
+        if isinstance(verbatim, str) and not any(verbatim in q for q in quotes):
+            yield unit.error(
+                f"{field_name} must appear verbatim in the record's evidence; "
+                f"{verbatim!r} is in none of its quotes",
+                field_name,
+            )
+    date_text = getattr(getattr(unit.model, "date", None), "text", None)
+    if date_text is not None and not any(date_text in q for q in quotes):
+        yield unit.error(
+            f"date.text must appear verbatim in the record's evidence; {date_text!r} is in "
+            "none of its quotes",
+            *("date", "text"),
+        )
+
+
+def _check_mention(unit: Unit, mention: Mention) -> Iterator[SeedError]:
+    spans = [ev.quote for ev in mention.evidence if ev.role == "mention"]
+    if mention.text not in spans:
+        yield unit.error(
+            f"text {mention.text!r} must equal the quote of its mention span, found {spans}",
+            "text",
+        )
+
+
+def check_coverage(corpus: Corpus, all_units: list[Unit]) -> list[SeedError]:
+    """Every sentence is cited by a record or excluded with a reason (and not both)."""
+    errors: list[SeedError] = []
+    sentences = corpus.sentences
     cited = citations(all_units)
-    excluded: dict[str, Any] = {}
+    excluded: set[str] = set()
     for loaded in corpus.records:
         if isinstance(loaded.model, Exclusion):
             sid = loaded.model.sentence_id
@@ -200,19 +205,20 @@ def check(corpus: Corpus) -> tuple[list[SeedError], dict[str, dates.ResolvedDate
                         "sentence_id",
                     )
                 )
-            excluded[sid] = loaded
+            excluded.add(sid)
     for sid, (doc, sent) in sentences.items():
         if sid not in cited and sid not in excluded:
-            errors.append(
-                SeedError(
-                    f"sentence {sid} is not cited by any record and not excluded: "
-                    f"{sent.text[:60]!r}"
-                    " (add a record citing it, or an `exclusions` entry with a reason)",
-                    file=f"seeds/{doc.seed.file}",
-                    line=doc.source.text.count("\n", 0, sent.start) + 1,
-                )
-            )
-    return errors, resolved
+            errors.append(_unaccounted(doc, sent))
+    return errors
+
+
+def _unaccounted(doc: Document, sent: Segment) -> SeedError:
+    return SeedError(
+        f"sentence {sent.sentence_id} is not cited by any record and not excluded: "
+        f"{sent.text[:60]!r} (add a record citing it, or an `exclusions` entry with a reason)",
+        file=f"seeds/{doc.seed.file}",
+        line=doc.source.text.count("\n", 0, sent.start) + 1,
+    )
 
 
 def _id_field(unit: Unit) -> tuple[str, ...]:
@@ -254,42 +260,39 @@ def _check_statement(unit: Unit, st: Statement) -> Iterator[SeedError]:
         )
 
 
-def _resolve_dates(
-    corpus: Corpus, events: dict[str, Unit], errors: list[SeedError]
-) -> dict[str, dates.ResolvedDate]:
+def check_dates(
+    corpus: Corpus, events: dict[str, Unit]
+) -> tuple[list[SeedError], dict[str, dates.ResolvedDate]]:
+    """Resolve every event's date by its rule, anchor events first; return errors and dates."""
     publication = _publication_dates(corpus)
     resolved: dict[str, dates.ResolvedDate] = {}
-    failed: set[str] = set()
+    errors: list[SeedError] = []
 
     def resolve(event_id: str, stack: tuple[str, ...] = ()) -> dates.ResolvedDate:
         if event_id in resolved:
             return resolved[event_id]
-        unit = events[event_id]
         if event_id in stack:
             raise dates.DateError(
                 "date.anchor_event_id",
                 "anchor events form a cycle: " + " -> ".join((*stack, event_id)),
             )
-        pub = _record_publication(unit, publication)
-        spec = unit.model.date  # type: ignore[attr-defined]
+        unit = events[event_id]
 
         def anchor(other: str) -> dates.ResolvedDate:
             if other not in events:
                 raise dates.DateError("date.anchor_event_id", f"unknown event {other!r}")
             return resolve(other, (*stack, event_id))
 
-        result = dates.resolve(spec, pub, anchor)
-        resolved[event_id] = result
-        return result
+        spec = unit.model.date  # type: ignore[attr-defined]
+        resolved[event_id] = dates.resolve(spec, _record_publication(unit, publication), anchor)
+        return resolved[event_id]
 
     for event_id, unit in events.items():
         try:
             resolve(event_id)
         except dates.DateError as exc:
-            if event_id not in failed:
-                failed.add(event_id)
-                errors.append(unit.error(str(exc), *exc.field.split(".")))
-    return resolved
+            errors.append(unit.error(str(exc), *exc.field.split(".")))
+    return errors, resolved
 
 
 def _publication_dates(corpus: Corpus) -> dict[str, dt.date]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,13 +105,20 @@ def units(corpus: Corpus) -> list[Unit]:
     return out
 
 
+def citing_records(spans: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """The distinct records citing each sentence, from (sentence_id, record_id) pairs, in the
+    order the pairs come. The one rule for "which records cite a sentence"."""
+    out: dict[str, dict[str, None]] = {}
+    for sid, rid in spans:
+        out.setdefault(sid, {})[rid] = None
+    return {sid: list(ids) for sid, ids in out.items()}
+
+
 def citations(all_units: list[Unit]) -> dict[str, list[str]]:
     """The distinct records citing each sentence, in seed order."""
-    out: dict[str, dict[str, None]] = {}
-    for unit in all_units:
-        for ev in unit.model.evidence:
-            out.setdefault(ev.sentence_id, {})[unit.record_id] = None
-    return {sid: list(ids) for sid, ids in out.items()}
+    return citing_records(
+        (ev.sentence_id, u.record_id) for u in all_units for ev in u.model.evidence
+    )
 
 
 def exclusion_reasons(corpus: Corpus) -> dict[str, str]:

@@ -124,33 +124,45 @@ def resolve(
     anchor: Callable[[str], ResolvedDate] | None = None,
 ) -> ResolvedDate:
     """Resolve a date spec; raise DateError naming the field when it does not hold."""
+    if spec.rule is not None:
+        return _by_rule(spec, spec.rule, publication, anchor)
+    return _explicit(spec)
+
+
+def _by_rule(
+    spec: DateSpec,
+    rule: str,
+    publication: dt.date,
+    anchor: Callable[[str], ResolvedDate] | None,
+) -> ResolvedDate:
+    """A range computed by a named rule from the publication date or an anchor event."""
+    explicit = [n for n in ("start", "end", "precision", "method") if getattr(spec, n)]
+    if explicit:
+        raise DateError(
+            f"date.{explicit[0]}", f"date.rule {rule!r} computes the range; remove {explicit}"
+        )
     start: dt.date | None
     end: dt.date | None
-    if spec.rule is not None:
-        explicit = [n for n in ("start", "end", "precision", "method") if getattr(spec, n)]
-        if explicit:
+    if rule == "day_before_event":
+        other = _anchor(spec, anchor)
+        if other.start is None:
             raise DateError(
-                f"date.{explicit[0]}",
-                f"date.rule {spec.rule!r} computes the range; remove {explicit}",
+                "date.anchor_event_id",
+                f"anchor event {spec.anchor_event_id} has an open start date",
             )
-        if spec.rule == "day_before_event":
-            other = _anchor(spec, anchor)
-            if other.start is None:
-                raise DateError(
-                    "date.anchor_event_id",
-                    f"anchor event {spec.anchor_event_id} has an open start date",
-                )
-            day = other.start - dt.timedelta(days=1)
-            start, end, method = day, day, "resolved"
-        elif spec.rule == "during_event":
-            other = _anchor(spec, anchor)
-            start, end, method = other.start, other.end, "resolved"
-        else:
-            func, method = PUBLICATION_RULES[spec.rule]
-            start, end = func(spec, publication)
-        return ResolvedDate(
-            spec.text, start, end, precision_of(start, end), method, spec.rule, spec.reason
-        )
+        start = end = other.start - dt.timedelta(days=1)
+        method = "resolved"
+    elif rule == "during_event":
+        other = _anchor(spec, anchor)
+        start, end, method = other.start, other.end, "resolved"
+    else:
+        func, method = PUBLICATION_RULES[rule]
+        start, end = func(spec, publication)
+    return ResolvedDate(spec.text, start, end, precision_of(start, end), method, rule, spec.reason)
+
+
+def _explicit(spec: DateSpec) -> ResolvedDate:
+    """A range given by the curator: method, precision and bounds that agree."""
     if spec.method is None or spec.precision is None:
         raise DateError(
             "date.method",

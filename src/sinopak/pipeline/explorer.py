@@ -7,13 +7,13 @@ import itertools
 import json
 from typing import Any
 
+from ..codec import to_json_value
 from ..schema.tables import RECORD_TABLES, TABLES
+from .corpus import citing_records
+from .templates import render
 
+TONES = ("hedged", "editorial")  # modalities the explorer marks in the text
 KEY = {name: t.primary_key[0] for name, t in TABLES.items() if len(t.primary_key) == 1}
-
-
-def _jsonable(v: Any) -> Any:
-    return v.isoformat() if isinstance(v, dt.date) else v
 
 
 def _segments(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) -> list[Any]:
@@ -87,66 +87,79 @@ def _timeline(events: list[dict[str, Any]]) -> dict[str, Any]:
 def explorer_html(
     descriptor: dict[str, Any], rows: dict[str, list[dict[str, Any]]], texts: dict[str, str]
 ) -> str:
-    import jinja2
-
+    """The explorer page: the articles with every evidence span, records and a timeline."""
     evidence = rows["evidence"]
+    records = _records(rows)
+    ev_index = _evidence_index(evidence, records)
+    citing = citing_records((ev["sentence_id"], ev["record_id"]) for ev in evidence)
+    data = {"records": records, "evidence": ev_index, "citing": citing}
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return render(
+        "explorer.html.j2",
+        dp=descriptor,
+        documents=_documents(rows, texts, records, ev_index, citing),
+        tables=RECORD_TABLES,
+        counts={t: len(rows[t]) for t in RECORD_TABLES},
+        timeline=_timeline(rows["events"]),
+        payload=payload.replace("</", "<\\/"),
+    )
+
+
+def _records(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Every authored record by id: its table, fields, modality; evidence ids filled later."""
     records: dict[str, Any] = {}
     for table in RECORD_TABLES:
         for r in rows[table]:
-            rid = r[KEY[table]]
-            records[rid] = {
+            records[r[KEY[table]]] = {
                 "table": table,
-                "fields": {k: _jsonable(v) for k, v in r.items()},
+                "fields": {k: to_json_value(v) for k, v in r.items()},
                 "evidence": [],
                 "modality": r.get("modality"),
             }
-    ev_index = {}
+    return records
+
+
+def _evidence_index(evidence: list[dict[str, Any]], records: dict[str, Any]) -> dict[str, Any]:
+    """Every span by evidence id; each record also lists its spans' ids."""
+    index = {}
     for ev in evidence:
         records[ev["record_id"]]["evidence"].append(ev["evidence_id"])
-        ev_index[ev["evidence_id"]] = {
+        index[ev["evidence_id"]] = {
             "record": ev["record_id"],
             "sentence": ev["sentence_id"],
             "role": ev["role"],
             "quote": ev["quote"],
         }
-    citing: dict[str, list[str]] = {}
-    for ev in evidence:
-        ids = citing.setdefault(ev["sentence_id"], [])
-        if ev["record_id"] not in ids:
-            ids.append(ev["record_id"])
-    tone = {
-        rid: rec["modality"]
-        for rid, rec in records.items()
-        if rec["modality"] in ("hedged", "editorial")
-    }
-    spans_by_sentence: dict[str, list[tuple[int, int, str]]] = {}
-    for e in evidence:
-        spans_by_sentence.setdefault(e["sentence_id"], []).append(
-            (e["start"], e["end"], e["evidence_id"])
-        )
-    sentences_by_doc: dict[str, list[dict[str, Any]]] = {}
+    return index
+
+
+def _documents(
+    rows: dict[str, list[dict[str, Any]]],
+    texts: dict[str, str],
+    records: dict[str, Any],
+    ev_index: dict[str, Any],
+    citing: dict[str, list[str]],
+) -> list[dict[str, Any]]:
+    """Each article as paragraphs of sentences, cut into pieces at evidence boundaries."""
+    tone = {rid: r["modality"] for rid, r in records.items() if r["modality"] in TONES}
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    for e in rows["evidence"]:
+        spans.setdefault(e["sentence_id"], []).append((e["start"], e["end"], e["evidence_id"]))
+    by_doc: dict[str, list[dict[str, Any]]] = {}
     for s in rows["sentences"]:
-        sentences_by_doc.setdefault(s["document_id"], []).append(s)
+        by_doc.setdefault(s["document_id"], []).append(s)
     documents = []
     for doc in rows["documents"]:
         text = texts[doc["document_id"]]
         paragraphs: dict[int, list[Any]] = {}
-        for s in sentences_by_doc.get(doc["document_id"], []):
-            spans = spans_by_sentence.get(s["sentence_id"], [])
-            pieces = _segments(text, s["start"], s["end"], spans)
+        for s in by_doc.get(doc["document_id"], []):
+            pieces = _segments(text, s["start"], s["end"], spans.get(s["sentence_id"], []))
             for p in pieces:
-                kinds = {
-                    str(tone[r]) for i in p["ids"].split() if (r := ev_index[i]["record"]) in tone
-                }
-                p["tone"] = " ".join(sorted(kinds))
-            paragraphs.setdefault(s["paragraph"], []).append(
-                {
-                    "id": s["sentence_id"],
-                    "kind": s["kind"],
-                    "pieces": pieces,
-                    "count": len(citing.get(s["sentence_id"], [])),
-                }
-            )
+                here = {ev_index[i]["record"] for i in p["ids"].split()}
+                p["tone"] = " ".join(sorted({str(tone[r]) for r in here if r in tone}))
+            count = len(citing.get(s["sentence_id"], []))
+            view = {"id": s["sentence_id"], "kind": s["kind"], "pieces": pieces, "count": count}
+            paragraphs.setdefault(s["paragraph"], []).append(view)
         documents.append(
             {
                 "doc": doc,
@@ -154,23 +167,4 @@ def explorer_html(
                 "paragraphs": [paragraphs[k] for k in sorted(paragraphs)],
             }
         )
-    data = {"records": records, "evidence": ev_index, "citing": citing}
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("sinopak.pipeline", "templates"),
-        autoescape=True,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return str(
-        env.get_template("explorer.html.j2").render(
-            dp=descriptor,
-            documents=documents,
-            tables=RECORD_TABLES,
-            counts={t: len(rows[t]) for t in RECORD_TABLES},
-            timeline=_timeline(rows["events"]),
-            payload=payload.replace("</", "<\\/"),
-        )
-    )
+    return documents

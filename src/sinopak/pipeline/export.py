@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
@@ -11,15 +10,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from ..codec import escape_formula
-from ..schema.table_schema import (
-    FORMATS,
-    MEDIATYPES,
-    PROFILE,
-    arrow_schema,
-    resource_name,
-    table_schema,
-)
+from ..codec import escape_formula, to_json_value
+from ..layout import FORMATS, resource_name, resource_path, size_key
+from ..schema.table_schema import MEDIATYPES, PROFILE, arrow_schema, table_schema
 from ..schema.tables import TABLES, Table
 from .corpus import Corpus
 
@@ -41,13 +34,7 @@ def cell_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def json_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
+    return str(to_json_value(value))
 
 
 def csv_bytes(table: Table, rows: list[dict[str, Any]]) -> bytes:
@@ -63,7 +50,8 @@ def json_bytes(rows: list[dict[str, Any]]) -> bytes:
     """A JSON array with one object per line: diffable, and fast (json's C encoder only runs
     without `indent`)."""
     lines = ",\n".join(
-        json.dumps({k: json_value(v) for k, v in row.items()}, ensure_ascii=False) for row in rows
+        json.dumps({k: to_json_value(v) for k, v in row.items()}, ensure_ascii=False)
+        for row in rows
     )
     return ("[\n" + lines + "\n]\n" if rows else "[]\n").encode("utf-8")
 
@@ -91,41 +79,61 @@ def write_package(
     out: Path, rows: dict[str, list[dict[str, Any]]], corpus: Corpus, version: str
 ) -> dict[str, Any]:
     """Write every file of the data package into `out` (an empty folder) and the descriptor."""
+    resources = write_tables(out, rows)
+    sources = write_sources(out, corpus)
+    resources += [res for res, _ in sources]
+    descriptor = package_descriptor(version, [src for _, src in sources], rows, resources)
+    (out / "datapackage.json").write_text(
+        json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    return descriptor
+
+
+def write_tables(out: Path, rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Each table as CSV, JSON and Parquet; return their resources, format by format."""
     resources: list[dict[str, Any]] = []
     for fmt in FORMATS:
         (out / fmt).mkdir()
         for name, table in TABLES.items():
-            path = out / fmt / f"{name}.{fmt}"
+            path = out / resource_path(name, fmt)
             if fmt == "csv":
                 path.write_bytes(csv_bytes(table, rows[name]))
             elif fmt == "json":
                 path.write_bytes(json_bytes(rows[name]))
             else:
                 write_parquet(path, table, rows[name])
-            size, digest = file_facts(path)
-            suffix = "" if fmt == "csv" else f"-{fmt}"
-            res: dict[str, Any] = {
-                "name": resource_name(name, fmt),
-                "type": "table",
-                "title": table.title,
-                "description": table.description,
-                "path": f"{fmt}/{name}.{fmt}",
-                "format": fmt,
-                "mediatype": MEDIATYPES[fmt],
-            }
-            if fmt != "parquet":
-                res["encoding"] = "utf-8"
-            # frictionless counts bytes only for formats it streams (CSV): a `bytes` on JSON or
-            # Parquet resources fails its validation ("actual is None"). Those carry the size
-            # in `sinopak:bytes`; `sinopak validate` checks size and sha256 of every file.
-            res.update({"bytes" if fmt == "csv" else "sinopak:bytes": size, "hash": digest})
-            if fmt == "csv":
-                res["dialect"] = dict(CSV_DIALECT)
-                res["sinopak:formulaEscape"] = FORMULA_NOTE
-            res["schema"] = table_schema(table, suffix)
-            resources.append(res)
+            resources.append(table_resource(table, fmt, path))
+    return resources
+
+
+def table_resource(table: Table, fmt: str, path: Path) -> dict[str, Any]:
+    size, digest = file_facts(path)
+    res: dict[str, Any] = {
+        "name": resource_name(table.name, fmt),
+        "type": "table",
+        "title": table.title,
+        "description": table.description,
+        "path": resource_path(table.name, fmt),
+        "format": fmt,
+        "mediatype": MEDIATYPES[fmt],
+    }
+    if fmt != "parquet":
+        res["encoding"] = "utf-8"
+    # frictionless counts bytes only for formats it streams (CSV): a `bytes` on JSON or
+    # Parquet resources fails its validation ("actual is None"). Those carry the size
+    # in `sinopak:bytes`; `sinopak validate` checks size and sha256 of every file.
+    res.update({size_key(fmt): size, "hash": digest})
+    if fmt == "csv":
+        res["dialect"] = dict(CSV_DIALECT)
+        res["sinopak:formulaEscape"] = FORMULA_NOTE
+    res["schema"] = table_schema(table, fmt)
+    return res
+
+
+def write_sources(out: Path, corpus: Corpus) -> list[tuple[dict[str, Any], dict[str, str]]]:
+    """Copy each source article; return its resource and its entry in `sources`."""
     (out / "sources").mkdir()
-    sources = []
+    found = []
     for doc in corpus.documents:
         target = out / "sources" / doc.seed.file
         shutil.copyfile(doc.source.path, target)
@@ -135,31 +143,38 @@ def write_package(
             f"({doc.seed.document_id}); publisher "
             f"{doc.seed.publisher or 'not stated in the source'}"
         )
-        resources.append(
-            {
-                "name": f"source-{doc.seed.document_id}",
-                "title": title,
-                "description": "Exact text of the source article; every offset in this package "
-                "counts Unicode code points into it.",
-                "path": f"sources/{doc.seed.file}",
-                "format": "txt",
-                "mediatype": "text/plain",
-                "encoding": "utf-8",
-                "bytes": size,
-                "hash": digest,
-                "licenses": [
-                    {
-                        "name": "other-closed",
-                        "title": "Copyright of the original "
-                        "publisher; quoted verbatim for verification only",
-                    }
-                ],
-            }
-        )
-        sources.append({"title": title, "path": f"sources/{doc.seed.file}"})
+        resource = {
+            "name": f"source-{doc.seed.document_id}",
+            "title": title,
+            "description": "Exact text of the source article; every offset in this package "
+            "counts Unicode code points into it.",
+            "path": f"sources/{doc.seed.file}",
+            "format": "txt",
+            "mediatype": "text/plain",
+            "encoding": "utf-8",
+            "bytes": size,
+            "hash": digest,
+            "licenses": [
+                {
+                    "name": "other-closed",
+                    "title": "Copyright of the original "
+                    "publisher; quoted verbatim for verification only",
+                }
+            ],
+        }
+        found.append((resource, {"title": title, "path": f"sources/{doc.seed.file}"}))
+    return found
+
+
+def package_descriptor(
+    version: str,
+    sources: list[dict[str, str]],
+    rows: dict[str, list[dict[str, Any]]],
+    resources: list[dict[str, Any]],
+) -> dict[str, Any]:
     covered = sum(1 for r in rows["coverage"] if r["status"] == "covered")
     total = len(rows["coverage"])
-    descriptor: dict[str, Any] = {
+    return {
         "$schema": PROFILE,
         "name": PACKAGE_NAME,
         "title": "sinopak: China–Pakistan defence cooperation, with sentence-level provenance",
@@ -189,7 +204,3 @@ def write_package(
         "sinopak:coverage": {"sentences": total, "covered": covered, "excluded": total - covered},
         "resources": resources,
     }
-    (out / "datapackage.json").write_text(
-        json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    return descriptor

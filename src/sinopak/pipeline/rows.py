@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ..errors import SeedError, SeedErrors
-from ..schema.models import Entity, Event, Mention, Post, Statement
+from ..schema.models import Entity, Event, Mention, Post, Record, Statement
 from ..schema.tables import CURATION_FIELDS, TABLES, own_fields
 from ..schema.vocabularies import EVENT_CODES
 from . import dates
-from .corpus import Corpus, citations, exclusion_reasons, units
+from .corpus import Corpus, Document, Unit, citations, exclusion_reasons, units
+from .segment import Segment
 
 Row = dict[str, Any]
 
@@ -28,117 +30,158 @@ def iso_codes(name: str) -> tuple[str, str]:
 def build_rows(corpus: Corpus, resolved: dict[str, dates.ResolvedDate]) -> dict[str, list[Row]]:
     """Rows for every table, columns in schema order, sorted by primary key."""
     out: dict[str, list[Row]] = {name: [] for name in TABLES}
+    out["documents"] = [document_row(doc) for doc in corpus.documents]
+    out["sentences"] = [sentence_row(seg) for doc in corpus.documents for seg in doc.sentences]
+    all_units = units(corpus)
     publication = {d.seed.document_id: d.source.publication_date for d in corpus.documents}
     errors: list[SeedError] = []
-
-    for doc in corpus.documents:
-        s = doc.seed
-        out["documents"].append(
-            {
-                "document_id": s.document_id,
-                "title": s.title,
-                "publisher": s.publisher,
-                "url": s.url,
-                "language": s.language,
-                "publication_date": doc.source.publication_date,
-                "source_path": f"sources/{s.file}",
-                "sha256": doc.source.sha256,
-                "char_count": len(doc.source.text),
-                "body_start": doc.source.metadata_end,
-                "sentence_count": len(doc.sentences),
-            }
-        )
-        for seg in doc.sentences:
-            out["sentences"].append(
-                {
-                    "sentence_id": seg.sentence_id,
-                    "document_id": seg.document_id,
-                    "paragraph": seg.paragraph,
-                    "position": seg.position,
-                    "kind": seg.kind,
-                    "start": seg.start,
-                    "end": seg.end,
-                    "text": seg.text,
-                }
-            )
-
-    all_units = units(corpus)
     for unit in all_units:
-        model = unit.model
-        row: Row = {}
-        if unit.parent_id is not None:
-            key, parent_key = TABLES[unit.table].column_names[:2]
-            row[key] = unit.record_id
-            row[parent_key] = unit.parent_id
-        for name in own_fields(type(model)):
-            row[name] = getattr(model, name)
-        if isinstance(model, Entity):
-            codes: tuple[str | None, str | None] = (None, None)
-            if model.entity_type == "country":
-                try:
-                    codes = iso_codes(model.name)
-                except LookupError as exc:
-                    errors.append(unit.error(str(exc), "name"))
-            row["iso3166_alpha2"], row["iso3166_alpha3"] = codes
-        elif isinstance(model, Post):
-            doc_id = model.evidence[0].sentence_id.split(".")[0]
-            row["as_of_date"] = publication[doc_id] if model.as_of_event_id is None else None
-        elif isinstance(model, Event):
-            d = resolved[model.event_id]
-            plover, mode, cameo = EVENT_CODES[model.event_type]
-            row.update(
-                date_text=d.text,
-                date_start=d.start,
-                date_end=d.end,
-                date_precision=d.precision,
-                date_method=d.method,
-                date_rule=d.rule,
-                date_reason=d.reason,
-                plover_event=plover,
-                plover_mode=mode,
-                cameo_code=cameo,
-            )
-        for name in CURATION_FIELDS:
-            row[name] = getattr(model, name)
-        first = model.evidence[0]
-        row.update(
-            evidence_count=len(model.evidence),
-            sentence_id=first.sentence_id,
-            quote_start=first.start,
-            quote_end=first.end,
-            quote=first.quote,
-        )
-        out[unit.table].append(row)
-        for i, ev in enumerate(model.evidence):
-            out["evidence"].append(
-                {
-                    "evidence_id": f"{unit.record_id}#{i + 1}",
-                    "record_id": unit.record_id,
-                    "record_table": unit.table,
-                    "role": ev.role,
-                    "sentence_id": ev.sentence_id,
-                    "start": ev.start,
-                    "end": ev.end,
-                    "quote": ev.quote,
-                }
-            )
-        if isinstance(model, Mention):
-            out["mention_referents"].extend(
-                {"mention_id": model.mention_id, "referent_id": e} for e in model.referents
-            )
-        if isinstance(model, Statement):
-            out["statement_subjects"].extend(
-                {"statement_id": model.statement_id, "subject_id": s} for s in model.subjects
-            )
+        try:
+            derived = derived_columns(unit, publication, resolved)
+        except SeedError as exc:
+            errors.append(exc)
+            continue
+        out[unit.table].append(record_row(unit, derived))
+        out["evidence"].extend(evidence_rows(unit))
+        for table, row in link_rows(unit.model):
+            out[table].append(row)
     if errors:
         raise SeedErrors(errors)
+    out["coverage"] = coverage_rows(out["sentences"], citations(all_units), corpus)
+    return {name: _ordered(name, rows) for name, rows in out.items()}
 
-    citing = citations(all_units)
+
+def document_row(doc: Document) -> Row:
+    s = doc.seed
+    return {
+        "document_id": s.document_id,
+        "title": s.title,
+        "publisher": s.publisher,
+        "url": s.url,
+        "language": s.language,
+        "publication_date": doc.source.publication_date,
+        "source_path": f"sources/{s.file}",
+        "sha256": doc.source.sha256,
+        "char_count": len(doc.source.text),
+        "body_start": doc.source.metadata_end,
+        "sentence_count": len(doc.sentences),
+    }
+
+
+def sentence_row(seg: Segment) -> Row:
+    return {
+        "sentence_id": seg.sentence_id,
+        "document_id": seg.document_id,
+        "paragraph": seg.paragraph,
+        "position": seg.position,
+        "kind": seg.kind,
+        "start": seg.start,
+        "end": seg.end,
+        "text": seg.text,
+    }
+
+
+def derived_columns(
+    unit: Unit, publication: dict[str, dt.date], resolved: dict[str, dates.ResolvedDate]
+) -> Row:
+    """The derived columns of a record: a country's ISO codes, a post's as-of date, an event's
+    dates and codes. Raises SeedError when a country name has no ISO code."""
+    model = unit.model
+    if isinstance(model, Entity):
+        codes: tuple[str | None, str | None] = (None, None)
+        if model.entity_type == "country":
+            try:
+                codes = iso_codes(model.name)
+            except LookupError as exc:
+                raise unit.error(str(exc), "name") from None
+        return {"iso3166_alpha2": codes[0], "iso3166_alpha3": codes[1]}
+    if isinstance(model, Post):
+        current = model.as_of_event_id is None
+        doc_id = model.evidence[0].sentence_id.split(".")[0]
+        return {"as_of_date": publication[doc_id] if current else None}
+    if isinstance(model, Event):
+        return event_columns(resolved[model.event_id], model.event_type)
+    return {}
+
+
+def event_columns(d: dates.ResolvedDate, event_type: str) -> Row:
+    plover, mode, cameo = EVENT_CODES[event_type]
+    return {
+        "date_text": d.text,
+        "date_start": d.start,
+        "date_end": d.end,
+        "date_precision": d.precision,
+        "date_method": d.method,
+        "date_rule": d.rule,
+        "date_reason": d.reason,
+        "plover_event": plover,
+        "plover_mode": mode,
+        "cameo_code": cameo,
+    }
+
+
+def record_row(unit: Unit, derived: Row) -> Row:
+    """One row of an authored record: keys, own fields, derived columns, curation, first span."""
+    model = unit.model
+    row: Row = {}
+    if unit.parent_id is not None:
+        key, parent_key = TABLES[unit.table].column_names[:2]
+        row[key] = unit.record_id
+        row[parent_key] = unit.parent_id
+    for name in own_fields(type(model)):
+        row[name] = getattr(model, name)
+    row.update(derived)
+    for name in CURATION_FIELDS:
+        row[name] = getattr(model, name)
+    first = model.evidence[0]
+    row.update(
+        evidence_count=len(model.evidence),
+        sentence_id=first.sentence_id,
+        quote_start=first.start,
+        quote_end=first.end,
+        quote=first.quote,
+    )
+    return row
+
+
+def evidence_rows(unit: Unit) -> list[Row]:
+    return [
+        {
+            "evidence_id": f"{unit.record_id}#{i + 1}",
+            "record_id": unit.record_id,
+            "record_table": unit.table,
+            "role": ev.role,
+            "sentence_id": ev.sentence_id,
+            "start": ev.start,
+            "end": ev.end,
+            "quote": ev.quote,
+        }
+        for i, ev in enumerate(unit.model.evidence)
+    ]
+
+
+def link_rows(model: Record) -> list[tuple[str, Row]]:
+    """Rows of the link tables a record lists: mention referents and statement subjects."""
+    if isinstance(model, Mention):
+        return [
+            ("mention_referents", {"mention_id": model.mention_id, "referent_id": r})
+            for r in model.referents
+        ]
+    if isinstance(model, Statement):
+        return [
+            ("statement_subjects", {"statement_id": model.statement_id, "subject_id": s})
+            for s in model.subjects
+        ]
+    return []
+
+
+def coverage_rows(sentences: list[Row], citing: dict[str, list[str]], corpus: Corpus) -> list[Row]:
     reasons = exclusion_reasons(corpus)
-    for row in out["sentences"]:
+    out = []
+    for row in sentences:
         sid = row["sentence_id"]
         n = len(citing.get(sid, ()))
-        out["coverage"].append(
+        out.append(
             {
                 "sentence_id": sid,
                 "status": "covered" if n else "excluded",
@@ -146,12 +189,15 @@ def build_rows(corpus: Corpus, resolved: dict[str, dates.ResolvedDate]) -> dict[
                 "reason": reasons.get(sid),
             }
         )
-
-    for name, table in TABLES.items():
-        cols = table.column_names
-        # Sort by primary key; evidence keeps authoring order within a record (stable sort).
-        sort_cols = ("record_id",) if name == "evidence" else table.primary_key
-        rows = [{c: r[c] for c in cols} for r in out[name]]
-        rows.sort(key=lambda r: tuple(str(r[k]) for k in sort_cols))
-        out[name] = rows
     return out
+
+
+def _ordered(name: str, rows: list[Row]) -> list[Row]:
+    """Columns in schema order, rows sorted by primary key; evidence keeps authoring order
+    within a record (stable sort)."""
+    table = TABLES[name]
+    cols = table.column_names
+    sort_cols = ("record_id",) if name == "evidence" else table.primary_key
+    ordered = [{c: r[c] for c in cols} for r in rows]
+    ordered.sort(key=lambda r: tuple(str(r[k]) for k in sort_cols))
+    return ordered

@@ -24,10 +24,6 @@ class Loaded:
     located: Located
     path: Path_  # path of the record inside its file
 
-    @property
-    def line(self) -> int | None:
-        return self.located.line(self.path)
-
     def line_of(self, *field: str | int) -> int | None:
         return self.located.line((*self.path, *field))
 
@@ -137,43 +133,46 @@ def load_records(seeds: Path) -> list[Loaded]:
         except SeedError as exc:
             errors.append(exc)
             continue
-        data = located.value
-        if data is None:
+        if located.value is None:
             continue
-        if not isinstance(data, dict):
+        if not isinstance(located.value, dict):
             errors.append(
                 SeedError("expected a mapping of record kinds to lists", file=display, line=1)
             )
             continue
-        for kind, items in data.items():
-            if kind not in KINDS:
-                errors.append(
-                    SeedError(
-                        f"unknown record kind {kind!r}; expected one of: {', '.join(KINDS)}",
-                        file=display,
-                        line=located.line((kind,)),
-                    )
-                )
-                continue
-            if not isinstance(items, list):
-                errors.append(
-                    SeedError(
-                        f"expected a list of {kind}, found {_describe(items)}",
-                        file=display,
-                        line=located.line((kind,)),
-                    )
-                )
-                continue
-            for i, raw in enumerate(items):
-                path_ = (kind, i)
-                try:
-                    model = KINDS[kind].model_validate(raw)
-                except ValidationError as exc:
-                    errors.extend(
-                        _validation_errors(exc, KINDS[kind], raw, located, path_, display)
-                    )
-                    continue
-                out.append(Loaded(kind, model, display, located, path_))
+        for kind, items in located.value.items():
+            out.extend(_records_of_kind(kind, items, located, display, errors))
     if errors:
         raise SeedErrors(errors)
     return out
+
+
+def _records_of_kind(
+    kind: str, items: Any, located: Located, display: str, errors: list[SeedError]
+) -> Iterator[Loaded]:
+    """The records listed under one kind in one file; problems go to `errors`."""
+    if kind not in KINDS:
+        errors.append(
+            SeedError(
+                f"unknown record kind {kind!r}; expected one of: {', '.join(KINDS)}",
+                file=display,
+                line=located.line((kind,)),
+            )
+        )
+        return
+    if not isinstance(items, list):
+        errors.append(
+            SeedError(
+                f"expected a list of {kind}, found {_describe(items)}",
+                file=display,
+                line=located.line((kind,)),
+            )
+        )
+        return
+    for i, raw in enumerate(items):
+        try:
+            model = KINDS[kind].model_validate(raw)
+        except ValidationError as exc:
+            errors.extend(_validation_errors(exc, KINDS[kind], raw, located, (kind, i), display))
+            continue
+        yield Loaded(kind, model, display, located, (kind, i))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 from pathlib import Path
 from typing import Any
 
+from ..codec import to_json_value
 from ..schema.tables import TABLES
 
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "date": "TEXT", "boolean": "INTEGER"}
@@ -41,10 +41,6 @@ def _create(table: str) -> str:
     return f'CREATE TABLE "{table}" (\n  ' + ",\n  ".join(cols) + "\n)"
 
 
-def _value(v: Any) -> Any:
-    return v.isoformat() if isinstance(v, dt.date) else v
-
-
 def write_sqlite(path: Path, rows: dict[str, list[dict[str, Any]]]) -> None:
     """Write every table into a new SQLite file; foreign keys are checked before commit."""
     con = sqlite3.connect(path)
@@ -61,7 +57,7 @@ def write_sqlite(path: Path, rows: dict[str, list[dict[str, Any]]]) -> None:
                 marks = ", ".join("?" for _ in cols)
                 con.executemany(
                     f'INSERT INTO "{name}" VALUES ({marks})',
-                    [[_value(r[c]) for c in cols] for r in rows[name]],
+                    [[to_json_value(r[c]) for c in cols] for r in rows[name]],
                 )
             con.execute(
                 "CREATE VIRTUAL TABLE sentences_fts USING fts5(text, content='sentences', "

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..layout import resource_name
 from .tables import TABLES, Column, Table
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
-FORMATS = ("csv", "json", "parquet")
 MEDIATYPES = {
     "csv": "text/csv",
     "json": "application/json",
@@ -37,8 +37,9 @@ def field_descriptor(col: Column) -> dict[str, Any]:
     return field
 
 
-def table_schema(table: Table, resource_suffix: str = "") -> dict[str, Any]:
-    """The Table Schema of one table; foreign keys point at `<table><suffix>` resources."""
+def table_schema(table: Table, fmt: str = "csv") -> dict[str, Any]:
+    """The Table Schema of one table in format `fmt`; foreign keys point at the resources of
+    the same format."""
     schema: dict[str, Any] = {
         "$schema": TABLE_SCHEMA_PROFILE,
         "fields": [field_descriptor(c) for c in table.columns],
@@ -54,7 +55,7 @@ def table_schema(table: Table, resource_suffix: str = "") -> dict[str, Any]:
         target = TABLES[col.ref.table]
         reference: dict[str, Any] = {"fields": [target.primary_key[0]]}
         if target.name != table.name:  # self-references omit the resource
-            reference = {"resource": target.name + resource_suffix, **reference}
+            reference = {"resource": resource_name(target.name, fmt), **reference}
         fks.append({"fields": [col.name], "reference": reference})
     if fks:
         schema["foreignKeys"] = fks
@@ -64,11 +65,6 @@ def table_schema(table: Table, resource_suffix: str = "") -> dict[str, Any]:
 def all_schemas() -> dict[str, dict[str, Any]]:
     """schema/<table>.json contents, keyed by table name."""
     return {name: table_schema(t) for name, t in TABLES.items()}
-
-
-def resource_name(table: str, fmt: str) -> str:
-    """CSV resources carry the bare table name; JSON and Parquet copies get a suffix."""
-    return table if fmt == "csv" else f"{table}-{fmt}"
 
 
 def arrow_schema(table: Table) -> Any:

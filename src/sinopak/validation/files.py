@@ -6,8 +6,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from ..layout import declared_bytes, relative_path
 from .report import Report
-from .safezip import relative_path
 
 MAX_FILE_BYTES = 200_000_000
 
@@ -24,63 +24,54 @@ def safe_path(base: Path, rel: Any) -> Path | None:
     return path
 
 
-def check_files(
-    descriptor: dict[str, Any], base: Path, report: Report
-) -> tuple[dict[str, bytes], bool]:
-    """Bytes and sha256 of every resource; refuse unsafe paths.
-
-    Returns the bytes of every file read, by resource name, and whether every resource was a
-    safe, present, readable file (only then may frictionless open the package itself).
-    """
+def check_files(descriptor: dict[str, Any], base: Path, report: Report) -> dict[str, bytes]:
+    """Bytes and sha256 of every resource; refuse unsafe paths. Returns the bytes of every
+    file read, by resource name."""
     files: dict[str, bytes] = {}
-    readable = True
     for i, res in enumerate(descriptor["resources"]):
-        name = res.get("name", f"#{i}") if isinstance(res, dict) else f"#{i}"
         if not isinstance(res, dict):
-            report.add("descriptor-error", "resource must be an object", resource=name)
+            report.add("descriptor-error", "expected a resource object", resource=f"#{i}")
             continue
-        rel = res.get("path")
-        path = safe_path(base, rel)
-        if path is None:
-            report.add(
-                "unsafe-path",
-                f"path {rel!r} must be a relative path inside the package "
-                "(no URL, no absolute path, no '..')",
-                resource=name,
-            )
+        name = res.get("name", f"#{i}")
+        data = read_resource(res, name, base, report)
+        if data is None:
             continue
-        if not path.is_file():
-            report.add("missing-file", f"file {rel} does not exist", resource=name, file=rel)
-            continue
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            report.add(
-                "file-too-large",
-                f"{size} bytes exceeds the limit {MAX_FILE_BYTES}",
-                resource=name,
-                file=rel,
-            )
-            continue
-        data = path.read_bytes()
-        declared = res.get("bytes", res.get("sinopak:bytes"))
+        where = {"resource": name, "file": res.get("path")}
+        declared = declared_bytes(res)
         if declared != len(data):
-            report.add(
-                "byte-count",
-                f"expected {declared} bytes, found {len(data)}",
-                resource=name,
-                file=rel,
-            )
+            report.add("byte-count", f"expected {declared} bytes, found {len(data)}", **where)
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
         if res.get("hash") != digest:
-            report.add(
-                "hash-count",
-                f"expected hash {res.get('hash')}, found {digest}",
-                resource=name,
-                file=rel,
-            )
+            report.add("hash-count", f"expected hash {res.get('hash')}, found {digest}", **where)
         files[name] = data
-    readable = readable and len(files) == len(descriptor["resources"])
-    return files, readable
+    return files
+
+
+def read_resource(res: dict[str, Any], name: str, base: Path, report: Report) -> bytes | None:
+    """The bytes of a resource's file: at a safe path, present, and not too large."""
+    rel = res.get("path")
+    path = safe_path(base, rel)
+    if path is None:
+        report.add(
+            "unsafe-path",
+            f"expected a relative path inside the package (no URL, no absolute path, no "
+            f"'..'), found {rel!r}",
+            resource=name,
+        )
+        return None
+    if not path.is_file():
+        report.add("missing-file", f"expected file {rel}, found none", resource=name, file=rel)
+        return None
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        report.add(
+            "file-too-large",
+            f"expected at most {MAX_FILE_BYTES} bytes, found {size}",
+            resource=name,
+            file=rel,
+        )
+        return None
+    return path.read_bytes()
 
 
 def check_sums(base: Path, report: Report) -> None:
@@ -94,9 +85,17 @@ def check_sums(base: Path, report: Report) -> None:
         if path is None or not path.is_file():
             report.add(
                 "checksum-error",
-                f"SHA256SUMS line {n}: {rel!r} is missing or unsafe",
+                f"SHA256SUMS line {n}: expected a file inside the package, found {rel!r} "
+                "missing or unsafe",
                 file="SHA256SUMS",
                 row=n,
             )
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            report.add("checksum-error", f"{rel} does not match SHA256SUMS", file=rel, row=n)
+            continue
+        found = hashlib.sha256(path.read_bytes()).hexdigest()
+        if found != digest:
+            report.add(
+                "checksum-error",
+                f"expected sha256 {digest} (SHA256SUMS line {n}), found {found}",
+                file=rel,
+                row=n,
+            )

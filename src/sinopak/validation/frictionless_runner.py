@@ -31,8 +31,8 @@ def run_frictionless(
         return
     for task in result.tasks:
         for err in task.errors:
-            report.add(
-                f"frictionless:{err.type}",
+            report.add_frictionless(
+                err.type,
                 err.message,
                 resource=task.name,
                 file=getattr(task, "place", None),
@@ -40,4 +40,4 @@ def run_frictionless(
                 field=getattr(err, "field_name", None),
             )
     for err in result.errors:
-        report.add(f"frictionless:{err.type}", err.message, file=descriptor_path.name)
+        report.add_frictionless(err.type, err.message, file=descriptor_path.name)

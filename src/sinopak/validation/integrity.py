@@ -5,8 +5,12 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from ..schema.tables import TABLES
-from .report import Report
+from ..schema.models import Ref
+from ..schema.tables import RECORD_TABLES, TABLES, Column
+from .report import ProblemType, Report
+
+# evidence.record_id refers to a record of any table (not declared as a foreign key).
+EVIDENCE_RECORD = Column("record_id", "string", True, "", ref=Ref("*"))
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -44,64 +48,68 @@ def check_integrity(
 ) -> None:
     """Primary keys, uniqueKeys, foreign keys, and every quote against the source text."""
     problems_before = len(report.problems)
+    keys = check_keys(typed, resources, report)
+    check_foreign_keys(typed, keys, resources, report)
+    if len(report.problems) == problems_before:  # offsets mean nothing if keys are broken
+        texts = source_texts(typed, files, resources, report)
+        sentences = check_sentences(typed, texts, resources, report)
+        check_quotes(typed, sentences, resources, report)
+
+
+def check_keys(typed: Rows, resources: dict[str, Any], report: Report) -> dict[str, set[Any]]:
+    """Primary keys and uniqueKeys do not repeat; return each table's primary key values."""
     keys: dict[str, set[Any]] = {}
     for name, table in TABLES.items():
         rows = typed.get(name, [])
-        file = resources[name]["path"]
         for cols in (table.primary_key, *table.unique_keys):
             seen: dict[tuple[Any, ...], int] = {}
             for i, row in enumerate(rows, start=2):
                 value = tuple(row[c] for c in cols)
-                if value in seen:
+                first = seen.setdefault(value, i)
+                if first != i:
                     report.add(
                         "unique-error" if cols != table.primary_key else "primary-key",
-                        f"{', '.join(cols)} = {value} repeats row {seen[value]}",
+                        f"expected unique {', '.join(cols)}, found {value} again (first in row "
+                        f"{first})",
                         resource=name,
-                        file=file,
+                        file=resources[name]["path"],
                         row=i,
                         field=cols[0],
                     )
-                else:
-                    seen[value] = i
         keys[name] = {row[table.primary_key[0]] for row in rows}
-    all_ids = set().union(
-        *(keys[t] for t in TABLES if t not in ("documents", "sentences", "evidence", "coverage"))
-    )
-    for name, table in TABLES.items():
-        file = resources[name]["path"]
-        for col in table.columns:
-            if col.ref is None:
-                continue
-            targets = all_ids if col.ref.table == "*" else keys[col.ref.table]
-            for i, row in enumerate(typed.get(name, []), start=2):
-                value = row[col.name]
-                if value is not None and value not in targets:
-                    report.add(
-                        "foreign-key",
-                        f"{value!r} is not a key of "
-                        f"{col.ref.table if col.ref.table != '*' else 'any record table'}",
-                        resource=name,
-                        file=file,
-                        row=i,
-                        field=col.name,
-                    )
-    for i, row in enumerate(typed.get("evidence", []), start=2):
-        if row["record_id"] not in all_ids:
-            report.add(
-                "foreign-key",
-                f"record {row['record_id']!r} does not exist",
-                resource="evidence",
-                file=resources["evidence"]["path"],
-                row=i,
-                field="record_id",
-            )
-    if len(report.problems) == problems_before:  # offsets mean nothing if keys are broken
-        _check_provenance(typed, files, resources, report)
+    return keys
 
 
-def _check_provenance(
-    typed: Rows, files: dict[str, bytes], resources: dict[str, Any], report: Report
+def check_foreign_keys(
+    typed: Rows, keys: dict[str, set[Any]], resources: dict[str, Any], report: Report
 ) -> None:
+    """Every reference is a key of its table (`*`: of any record table), and every evidence
+    span belongs to a record."""
+    all_ids: set[Any] = set().union(*(keys[t] for t in RECORD_TABLES))
+    refs = [(name, col) for name, t in TABLES.items() for col in t.columns if col.ref is not None]
+    refs += [("evidence", EVIDENCE_RECORD)]
+    for name, col in refs:
+        assert col.ref is not None
+        star = col.ref.table == "*"
+        targets = all_ids if star else keys[col.ref.table]
+        where = "any record table" if star else f"table {col.ref.table}"
+        for i, row in enumerate(typed.get(name, []), start=2):
+            value = row[col.name]
+            if value is not None and value not in targets:
+                report.add(
+                    "foreign-key",
+                    f"expected a key of {where}, found {value!r}",
+                    resource=name,
+                    file=resources[name]["path"],
+                    row=i,
+                    field=col.name,
+                )
+
+
+def source_texts(
+    typed: Rows, files: dict[str, bytes], resources: dict[str, Any], report: Report
+) -> dict[str, str]:
+    """The text of each document's source file, whose sha256 must be the one it records."""
     texts: dict[str, str] = {}
     for i, doc in enumerate(typed["documents"], start=2):
         rname = f"source-{doc['document_id']}"
@@ -109,7 +117,7 @@ def _check_provenance(
         if data is None:
             report.add(
                 "missing-resource",
-                f"source text {rname} is not in the package",
+                f"expected source text {rname} in the package, found none",
                 resource="documents",
                 row=i,
                 field="document_id",
@@ -119,67 +127,98 @@ def _check_provenance(
         if digest != doc["sha256"]:
             report.add(
                 "source-hash",
-                f"source sha256 is {digest}, documents says {doc['sha256']}",
+                f"expected sha256 {doc['sha256']} (documents), found {digest}",
                 resource="documents",
                 file=resources[rname]["path"],
                 row=i,
                 field="sha256",
             )
         texts[doc["document_id"]] = data.decode("utf-8")
-    sentences: dict[str, tuple[str, int, int]] = {}
+    return texts
+
+
+Sentences = dict[str, tuple[str, int, int]]
+
+
+def check_sentences(
+    typed: Rows, texts: dict[str, str], resources: dict[str, Any], report: Report
+) -> Sentences:
+    """Each sentence's text is the source at its offsets; return (source, start, end) by id."""
+    sentences: Sentences = {}
     for i, s in enumerate(typed["sentences"], start=2):
         text = texts.get(s["document_id"])
         if text is None:
             continue
         sentences[s["sentence_id"]] = (text, s["start"], s["end"])
-        if text[s["start"] : s["end"]] != s["text"]:
+        actual = text[s["start"] : s["end"]]
+        if actual != s["text"]:
             report.add(
                 "quote-mismatch",
-                f"text differs from the source at [{s['start']}, {s['end']})",
+                f"expected the source text at [{s['start']}, {s['end']}), "
+                f"{_short(actual)}; found {_short(s['text'])}",
                 resource="sentences",
                 file=resources["sentences"]["path"],
                 row=i,
                 field="text",
             )
-    spans = [("evidence", "start", "end", "quote")] + [
-        (name, "quote_start", "quote_end", "quote")
-        for name, t in TABLES.items()
-        if "quote_start" in t.column_names
-    ]
-    for name, start_col, end_col, quote_col in spans:
-        file = resources[name]["path"]
+    return sentences
+
+
+# Tables whose rows carry a quote: (table, start column, end column).
+QUOTES = (
+    ("evidence", "start", "end"),
+    *((name, "quote_start", "quote_end") for name in RECORD_TABLES),
+)
+
+
+def check_quotes(
+    typed: Rows, sentences: Sentences, resources: dict[str, Any], report: Report
+) -> None:
+    """Every quote is the source text at its offsets, inside its sentence."""
+    for name, start_col, end_col in QUOTES:
         for i, row in enumerate(typed.get(name, []), start=2):
             found = sentences.get(row["sentence_id"])
             if found is None:
                 continue  # reported as a foreign key
-            text, s_start, s_end = found
-            start, end = row[start_col], row[end_col]
-            if not 0 <= start < end <= len(text):
+            problem = _quote_problem(row, row[start_col], row[end_col], found)
+            if problem is not None:
+                kind, message, is_quote = problem
                 report.add(
-                    "offset-error",
-                    f"offsets [{start}, {end}) out of range",
+                    kind,
+                    message,
                     resource=name,
-                    file=file,
+                    file=resources[name]["path"],
                     row=i,
-                    field=start_col,
+                    field="quote" if is_quote else start_col,
                 )
-            elif text[start:end] != row[quote_col]:
-                report.add(
-                    "quote-mismatch",
-                    f"quote {row[quote_col]!r} differs from the source "
-                    f"at [{start}, {end}): {text[start:end]!r}",
-                    resource=name,
-                    file=file,
-                    row=i,
-                    field=quote_col,
-                )
-            elif not (s_start <= start and end <= s_end):
-                report.add(
-                    "offset-error",
-                    f"quote at [{start}, {end}) lies outside sentence "
-                    f"{row['sentence_id']} [{s_start}, {s_end})",
-                    resource=name,
-                    file=file,
-                    row=i,
-                    field=start_col,
-                )
+
+
+def _quote_problem(
+    row: dict[str, Any], start: int, end: int, sentence: tuple[str, int, int]
+) -> tuple[ProblemType, str, bool] | None:
+    text, s_start, s_end = sentence
+    if not 0 <= start < end <= len(text):
+        return (
+            "offset-error",
+            f"expected offsets 0 <= start < end <= {len(text)}, found [{start}, {end})",
+            False,
+        )
+    if text[start:end] != row["quote"]:
+        return (
+            "quote-mismatch",
+            f"expected the source text at [{start}, {end}), {text[start:end]!r}; "
+            f"found {row['quote']!r}",
+            True,
+        )
+    if not (s_start <= start and end <= s_end):
+        return (
+            "offset-error",
+            f"expected the quote inside sentence {row['sentence_id']} [{s_start}, {s_end}), "
+            f"found [{start}, {end})",
+            False,
+        )
+    return None
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "...")

@@ -7,6 +7,35 @@ from typing import Any, Literal
 
 Scope = Literal["all", "csv", "none"]
 
+# The stable `type` of every problem sinopak itself reports (frictionless's own are reported
+# as `frictionless:<type>`). The README's list is generated from this Literal.
+ProblemType = Literal[
+    "hash-count",
+    "byte-count",
+    "cell-error",
+    "type-error",
+    "format-mismatch",
+    "constraint-error",
+    "primary-key",
+    "unique-error",
+    "foreign-key",
+    "quote-mismatch",
+    "offset-error",
+    "source-hash",
+    "schema-mismatch",
+    "unsafe-path",
+    "missing-file",
+    "missing-resource",
+    "file-too-large",
+    "encoding-error",
+    "format-error",
+    "checksum-error",
+    "descriptor-error",
+    "package-error",
+    "frictionless-error",
+]
+FRICTIONLESS_PREFIX = "frictionless:"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -36,8 +65,12 @@ class Report:
     def valid(self) -> bool:
         return not self.problems
 
-    def add(self, type_: str, message: str, **where: Any) -> None:
+    def add(self, type_: ProblemType, message: str, **where: Any) -> None:
         self.problems.append(Problem(type_, message, **where))
+
+    def add_frictionless(self, type_: str, message: str, **where: Any) -> None:
+        """A problem frictionless found, typed `frictionless:<its type>`."""
+        self.problems.append(Problem(FRICTIONLESS_PREFIX + type_, message, **where))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -14,17 +14,6 @@ MAX_RATIO = 200  # uncompressed / compressed, per entry
 CHUNK = 1 << 20
 
 
-def relative_path(rel: object) -> PurePosixPath | None:
-    """`rel` as a plain relative path inside a package, or None for anything else: a URL, an
-    absolute or home-relative path, backslashes, or a '..' part."""
-    if not isinstance(rel, str) or not rel or "://" in rel or "\\" in rel or rel[0] in "/~":
-        return None
-    pure = PurePosixPath(rel)
-    if pure.is_absolute() or ".." in pure.parts:
-        return None
-    return pure
-
-
 def safe_extract(archive: Path, target: Path) -> None:
     """Extract `archive` into the (empty) folder `target`, refusing anything unsafe."""
     try:

@@ -7,76 +7,102 @@ import json
 from typing import Any
 
 from ..codec import CellError, parse_csv, parse_json
-from ..schema.table_schema import arrow_schema, resource_name, table_schema
-from ..schema.tables import TABLES
+from ..layout import FORMATS, resource_name
+from ..schema.table_schema import arrow_schema, table_schema
+from ..schema.tables import TABLES, Table
 from .integrity import check_constraints, check_integrity
 from .report import Report
 
-
-def _fields(res: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(f["name"], f.get("type", "string")) for f in res.get("schema", {}).get("fields", [])]
+Rows = list[dict[str, Any]]
 
 
 def check_tables(descriptor: dict[str, Any], files: dict[str, bytes], report: Report) -> None:
+    """Every table in every format: declared schema, readable typed rows, the formats equal;
+    then, when every table was read, the constraints and the integrity across tables."""
     resources = {r["name"]: r for r in descriptor["resources"]}
-    typed: dict[str, list[dict[str, Any]]] = {}
+    typed: dict[str, Rows] = {}
     for name, table in TABLES.items():
-        per_format: dict[str, list[dict[str, Any]]] = {}
-        for fmt in ("csv", "json", "parquet"):
-            rname = resource_name(name, fmt)
-            res = resources.get(rname)
-            if res is None:
-                report.add(
-                    "missing-resource", f"resource {rname} is not in the descriptor", resource=rname
-                )
-                continue
-            expected = table_schema(table, "" if fmt == "csv" else f"-{fmt}")
-            if res.get("schema") != expected:
-                report.add(
-                    "schema-mismatch",
-                    f"the declared schema differs from sinopak's schema for table {name}",
-                    resource=rname,
-                    file=res.get("path"),
-                )
-                continue
-            fields = _fields(res)
-            data = files.get(rname)
-            if data is None:
-                continue  # missing, unsafe or too large: reported above
-            rows: list[dict[str, Any]] | None
-            try:
-                if fmt == "csv":
-                    _check_text(data, rname, res["path"], report)
-                    rows = parse_csv(data, fields)
-                elif fmt == "json":
-                    rows = parse_json(data, fields)
-                else:
-                    rows = _read_parquet(data, table, rname, res["path"], report)
-            except CellError as exc:
-                report.add(
-                    "cell-error",
-                    str(exc),
-                    resource=rname,
-                    file=res["path"],
-                    row=exc.row,
-                    field=exc.field or None,
-                )
-                continue
-            except (UnicodeDecodeError, json.JSONDecodeError, ValueError, csv.Error) as exc:
-                report.add(
-                    "format-error", f"cannot read {fmt}: {exc}", resource=rname, file=res["path"]
-                )
-                continue
+        per_format: dict[str, Rows] = {}
+        for fmt in FORMATS:
+            rows = read_table(table, fmt, resources, files, report)
             if rows is not None:
                 per_format[fmt] = rows
-        if len(per_format) == 3:
-            _compare_formats(name, per_format, resources, report)
+        if len(per_format) == len(FORMATS):
+            compare_formats(name, per_format, resources, report)
         if "csv" in per_format:
             typed[name] = per_format["csv"]
             report.tables[name] = len(per_format["csv"])
     if len(typed) == len(TABLES):
         check_constraints(typed, resources, report)
         check_integrity(typed, files, resources, report)
+
+
+def read_table(
+    table: Table,
+    fmt: str,
+    resources: dict[str, Any],
+    files: dict[str, bytes],
+    report: Report,
+) -> Rows | None:
+    """The typed rows of one table in one format, or None after reporting why not."""
+    rname = resource_name(table.name, fmt)
+    res = resources.get(rname)
+    if res is None:
+        report.add(
+            "missing-resource",
+            f"expected resource {rname} in the descriptor, found none",
+            resource=rname,
+        )
+        return None
+    difference = schema_difference(table_schema(table, fmt), res.get("schema"))
+    if difference:
+        report.add("schema-mismatch", difference, resource=rname, file=res.get("path"))
+        return None
+    data = files.get(rname)
+    if data is None:
+        return None  # missing, unsafe or too large: reported by the file checks
+    try:
+        return _parse(data, table, fmt, res, report)
+    except CellError as exc:
+        where = {"resource": rname, "file": res["path"], "row": exc.row}
+        report.add("cell-error", str(exc), field=exc.field or None, **where)
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError, csv.Error) as exc:
+        report.add("format-error", f"cannot read {fmt}: {exc}", resource=rname, file=res["path"])
+    return None
+
+
+def _parse(data: bytes, table: Table, fmt: str, res: dict[str, Any], report: Report) -> Rows | None:
+    fields: list[tuple[str, str]] = [(c.name, c.kind) for c in table.columns]  # as declared
+    if fmt == "csv":
+        _check_text(data, res["name"], res["path"], report)
+        return parse_csv(data, fields)
+    if fmt == "json":
+        return parse_json(data, fields)
+    return _read_parquet(data, table, res["name"], res["path"], report)
+
+
+def schema_difference(expected: dict[str, Any], found: Any) -> str | None:
+    """What differs between sinopak's schema and the declared one, as `expected …, found …`;
+    None when they are equal."""
+    if found == expected:
+        return None
+    if not isinstance(found, dict):
+        return f"expected a Table Schema object, found {_short(found)}"
+    exp_fields, found_fields = expected["fields"], found.get("fields")
+    if isinstance(found_fields, list) and found_fields != exp_fields:
+        names = [f.get("name") if isinstance(f, dict) else f for f in found_fields]
+        exp_names = [f["name"] for f in exp_fields]
+        if names != exp_names:
+            return f"expected fields {exp_names}, found {names}"
+        i = next(i for i, (a, b) in enumerate(zip(exp_fields, found_fields, strict=True)) if a != b)
+        return f"field {exp_names[i]}: expected {exp_fields[i]}, found {_short(found_fields[i])}"
+    key = next(k for k in [*expected, *found] if expected.get(k) != found.get(k))
+    return f"{key}: expected {_short(expected.get(key))}, found {_short(found.get(key))}"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def _check_text(data: bytes, resource: str, file: str, report: Report) -> None:
@@ -95,9 +121,7 @@ def _check_text(data: bytes, resource: str, file: str, report: Report) -> None:
         )
 
 
-def _read_parquet(
-    data: bytes, table: Any, rname: str, file: str, report: Report
-) -> list[dict[str, Any]] | None:
+def _read_parquet(data: bytes, table: Table, rname: str, file: str, report: Report) -> Rows | None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -111,7 +135,7 @@ def _read_parquet(
     if arrow.schema.names != expected.names:
         report.add(
             "schema-mismatch",
-            f"columns {arrow.schema.names} differ from {expected.names}",
+            f"expected columns {expected.names}, found {arrow.schema.names}",
             resource=rname,
             file=file,
         )
@@ -120,7 +144,7 @@ def _read_parquet(
     for f in wrong:
         report.add(
             "type-error",
-            f"Parquet column type {found[f.name].type} where the schema needs {f.type}",
+            f"expected Parquet column type {f.type}, found {found[f.name].type}",
             resource=rname,
             file=file,
             field=f.name,
@@ -131,17 +155,18 @@ def _read_parquet(
     return rows
 
 
-def _compare_formats(
-    name: str, rows: dict[str, list[dict[str, Any]]], resources: dict[str, Any], report: Report
+def compare_formats(
+    name: str, rows: dict[str, Rows], resources: dict[str, Any], report: Report
 ) -> None:
+    """JSON and Parquet hold the same rows as CSV; report the first row that differs."""
     base = rows["csv"]
-    for fmt in ("json", "parquet"):
+    for fmt in FORMATS[1:]:
         other = rows[fmt]
-        rname = f"{name}-{fmt}"
+        rname = resource_name(name, fmt)
         if len(other) != len(base):
             report.add(
                 "format-mismatch",
-                f"{len(other)} rows where CSV has {len(base)}",
+                f"expected {len(base)} rows (as in CSV), found {len(other)}",
                 resource=rname,
                 file=resources[rname]["path"],
             )
@@ -151,7 +176,7 @@ def _compare_formats(
                 col = next(k for k in a if a[k] != b.get(k))
                 report.add(
                     "format-mismatch",
-                    f"{fmt} has {b.get(col)!r} where CSV has {a[col]!r}",
+                    f"expected {a[col]!r} (as in CSV), found {b.get(col)!r}",
                     resource=rname,
                     file=resources[rname]["path"],
                     row=i,
