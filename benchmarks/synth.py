@@ -1,6 +1,6 @@
 """Synthetic corpus: N articles with records of every kind, valid by construction.
 
-Deterministic for a seed. Writes a complete project folder (seeds/, pyproject.toml) that
+Deterministic for a seed. Writes a complete project folder (seeds/ with package.yaml, pyproject.toml) that
 `sinopak build --root DIR` builds and validates from data files alone.
 
     python benchmarks/synth.py --articles 100 --seed 1 --out build/synth-100
@@ -358,6 +358,7 @@ def generate(out: Path, articles: int, seed: int) -> Path:
     (seeds / "records").mkdir(parents=True)
     root = Path(__file__).resolve().parents[1]
     shutil.copy(root / "pyproject.toml", out / "pyproject.toml")
+    shutil.copy(root / "seeds" / "package.yaml", seeds / "package.yaml")
     arts = [Article(i + 1, rng) for i in range(articles)]
     docs = ["documents:"]
     for art in arts:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import sinopak
-from sinopak.codec import escape_formula, parse_csv, unescape_formula
-from sinopak.pipeline.export import csv_bytes
+from sinopak.codec import FORMULA_TRIGGERS, escape_formula, parse_csv, unescape_formula
+from sinopak.pipeline.export import FORMULA_NOTE, csv_bytes
 from sinopak.schema.tables import TABLES
 
 
@@ -46,5 +46,16 @@ def test_csv_export_escapes_and_reader_restores() -> None:
 
 
 def test_published_package_declares_the_rule() -> None:
-    res = next(r for r in sinopak.datapackage()["resources"] if r["name"] == "events")
-    assert "OWASP" in res["sinopak:formulaEscape"]
+    names = {"=": "=", "+": "+", "-": "-", "@": "@", "\t": "TAB", "\r": "CR"}
+    assert set(names) == set(FORMULA_TRIGGERS)
+    declared = {}
+    for res in sinopak.datapackage()["resources"]:
+        if res.get("type") == "table":
+            declared[res["name"]] = res.get("sinopak:formulaEscape")
+    csv_names = set(sinopak.tables())
+    assert {n for n, note in declared.items() if note is not None} == csv_names
+    assert len(declared) == 3 * len(csv_names)  # JSON and Parquet hold exact values: no note
+    note = declared["events"]
+    assert note == FORMULA_NOTE
+    assert "OWASP" in note and "one extra leading single quote" in note
+    assert f"{' '.join(names[t] for t in FORMULA_TRIGGERS[:-2])} TAB or CR" in note

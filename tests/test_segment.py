@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import json
+import os
+import subprocess
+import sys
+
 import pytest
-from conftest import DOC, SOURCE
+from conftest import DOC, ROOT, SOURCE
 
 from sinopak.pipeline.segment import segment
 from sinopak.pipeline.sources import METADATA_RE
@@ -88,7 +94,35 @@ def test_paragraphs(sentences: list) -> None:
     ]
 
 
+SEGMENT_IN_A_FRESH_PROCESS = """
+import json, sys
+from sinopak.pipeline.segment import segment
+from sinopak.pipeline.sources import METADATA_RE
+text = open(sys.argv[1], encoding="utf-8").read()
+out = segment(sys.argv[2], text, METADATA_RE.match(text).end())
+print(json.dumps([[s.sentence_id, s.paragraph, s.kind, s.start, s.end] for s in out]))
+"""
+
+
 def test_segmentation_is_deterministic(sentences: list) -> None:
-    text = SOURCE.read_text(encoding="utf-8")
-    again = segment(DOC, text, 17)
-    assert again == sentences
+    """Other processes (other hash seeds) cut the same sentences, and so did the build that
+    published dist/: ids, paragraphs, kinds and offsets all agree."""
+    here = [[s.sentence_id, s.paragraph, s.kind, s.start, s.end] for s in sentences]
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        out = subprocess.run(
+            [sys.executable, "-c", SEGMENT_IN_A_FRESH_PROCESS, str(SOURCE), DOC],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        )
+        assert json.loads(out.stdout) == here
+    with (ROOT / "dist" / "csv" / "sentences.csv").open(encoding="utf-8", newline="") as fh:
+        published = [
+            [r["sentence_id"], int(r["paragraph"]), r["kind"], int(r["start"]), int(r["end"])]
+            for r in csv.DictReader(fh)
+            if r["document_id"] == DOC
+        ]
+    assert published == here
+    assert len(here) == 20

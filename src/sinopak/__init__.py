@@ -60,7 +60,7 @@ def download(
 
 
 def _add_column_docs() -> None:
-    from ._columns import COLUMNS
+    from ._tables import COLUMNS
 
     if load.__doc__ is not None:  # None under python -OO
         load.__doc__ += "\n" + COLUMNS
@@ -70,7 +70,8 @@ _add_column_docs()
 
 
 if TYPE_CHECKING:
-    from ._access import Backend, TableName
+    from ._access import Backend
+    from ._tables import TableName
 
 
 def __getattr__(name: str) -> object:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from ._tables import TABLE_NAMES
 from .errors import MissingDependencyError, SinopakError
 from .layout import declared_bytes, resource_name, resource_path
 
@@ -18,24 +19,6 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (2-3 ms)
 # json / hashlib / csv imported only by the calls that use them, and `typing` (2-3 ms) kept
 # out of the import: its names exist for the type checker, and at run time through
 # `__getattr__` below.
-TABLE_NAMES = (
-    "documents",
-    "sentences",
-    "entities",
-    "aliases",
-    "posts",
-    "mentions",
-    "mention_referents",
-    "events",
-    "participants",
-    "agreements",
-    "agreement_parties",
-    "statements",
-    "statement_subjects",
-    "relations",
-    "evidence",
-    "coverage",
-)
 BACKENDS = ("python", "arrow", "pandas", "polars")
 
 if TYPE_CHECKING:
@@ -45,24 +28,8 @@ if TYPE_CHECKING:
     import polars
     import pyarrow
 
-    TableName = Literal[
-        "documents",
-        "sentences",
-        "entities",
-        "aliases",
-        "posts",
-        "mentions",
-        "mention_referents",
-        "events",
-        "participants",
-        "agreements",
-        "agreement_parties",
-        "statements",
-        "statement_subjects",
-        "relations",
-        "evidence",
-        "coverage",
-    ]
+    from ._tables import TableName
+
     Backend = Literal["python", "arrow", "pandas", "polars"]
 else:
 

@@ -6,8 +6,6 @@ interrupted build leaves the previous dist/ exactly as it was.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -15,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SeedErrors, SinopakError, StaleError
-from ..schema.table_schema import all_schemas
-from ..schema.tables import columns_module
-from ..validation import Scope
+from ..validation import Scope, validate
 from .checks import check
 from .corpus import Corpus, load_corpus
 from .export import write_package
+from .generated import schema_files, source_files, write_sources
 from .project import Project
 from .release import write_release
 from .rows import build_rows
@@ -64,33 +61,48 @@ def stage(project: Project, *, frictionless: Scope = "all", progress: Progress =
     project.scratch.mkdir(exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix="stage-", dir=project.scratch))
     try:
-        pkg = out / "dist"
-        pkg.mkdir()
-        version = project.version()
-        descriptor = write_package(pkg, rows, corpus, version)
-        progress(STEPS[3])
-        write_extras(pkg, rows, corpus, descriptor)
-        progress(STEPS[4])
-        write_release(pkg, version)
-        progress(STEPS[5])
-        schemas = out / "schema"
-        schemas.mkdir()
-        for name, schema in all_schemas().items():
-            (schemas / f"{name}.json").write_text(
-                json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-            )
-        (out / "_columns.py").write_text(columns_module(), encoding="utf-8")
-        from ..validation import validate
-
-        report = validate(pkg, frictionless=frictionless)
+        write_dist(out / "dist", rows, corpus, project.version(), progress)
+        (out / "schema").mkdir()
+        for name, text in schema_files().items():
+            (out / "schema" / name).write_text(text, encoding="utf-8")
+        report = validate(out / "dist", frictionless=frictionless)
         progress(STEPS[6])
         if not report.valid:
-            lines = [p.render() for p in report.problems[:20]]
-            raise BuildError("the built package does not validate:\n" + "\n".join(lines))
+            problems = [p.render() for p in report.problems]
+            raise BuildError(listing("the built package does not validate", problems, lines=True))
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
         raise
     return out
+
+
+def write_dist(
+    pkg: Path,
+    rows: dict[str, list[dict[str, Any]]],
+    corpus: Corpus,
+    version: str,
+    progress: Progress,
+) -> None:
+    """Every file of the published package, in the new folder `pkg`."""
+    pkg.mkdir()
+    descriptor = write_package(pkg, rows, corpus, version)
+    progress(STEPS[3])
+    write_extras(pkg, rows, corpus, descriptor)
+    progress(STEPS[4])
+    write_release(pkg, version)
+    progress(STEPS[5])
+
+
+MAX_LISTED = 20
+
+
+def listing(head: str, items: list[str], *, lines: bool = False) -> str:
+    """`head`, then the first MAX_LISTED items (one per line, or comma-separated), saying
+    when there are more than that."""
+    shown = items[:MAX_LISTED]
+    if len(items) > MAX_LISTED:
+        shown.append(f"… and {len(items) - MAX_LISTED} more (only the first {MAX_LISTED} shown)")
+    return head + (":\n" + "\n".join(shown) if lines else ": " + ", ".join(shown))
 
 
 def write_extras(
@@ -101,8 +113,9 @@ def write_extras(
     from .explorer import explorer_html
     from .sqlite import write_datasette
 
-    write_datasette(pkg, rows, descriptor)
-    (pkg / "README.md").write_text(card_text(descriptor, rows), encoding="utf-8")
+    write_datasette(pkg, rows, descriptor, corpus.package.license_summary)
+    citation = corpus.package.cite(descriptor["version"])
+    (pkg / "README.md").write_text(card_text(descriptor, rows, citation), encoding="utf-8")
     texts = {d.seed.document_id: d.source.text for d in corpus.documents}
     (pkg / "explorer.html").write_text(explorer_html(descriptor, rows, texts), encoding="utf-8")
 
@@ -114,33 +127,32 @@ def build(
     frictionless: Scope = "all",
     progress: Progress = _quiet,
 ) -> list[str]:
-    """Rebuild dist/ and schema/; with check_only, return what is stale and change nothing."""
+    """Rebuild dist/, schema/ and the generated sources; with check_only, raise StaleError
+    naming what is stale and change nothing. Returns the paths that changed."""
     recover(project)
     for leftover in project.scratch.glob("stage-*"):  # from a build that was killed
         shutil.rmtree(leftover, ignore_errors=True)
     out = stage(project, frictionless=frictionless, progress=progress)
     try:
+        sources = source_files(project.root)
+        stale_sources = [rel for rel, text in sources.items() if _differs(project.root / rel, text)]
         stale = [f"dist/{p}" for p in differences(out / "dist", project.dist)]
         stale += [f"schema/{p}" for p in differences(out / "schema", project.schema)]
-        columns = project.root / "src" / "sinopak" / "_columns.py"
-        # Only a source checkout has src/; an sdist copy or a test fixture may not.
-        if columns.parent.is_dir() and (
-            not columns.is_file() or columns.read_bytes() != (out / "_columns.py").read_bytes()
-        ):
-            stale.append("src/sinopak/_columns.py")
+        stale += stale_sources
         progress(STEPS[7])
         if check_only:
             if stale:
-                raise StaleError(
-                    "generated files are stale; run `sinopak build`. Differs: "
-                    + ", ".join(stale[:20])
-                )
+                raise StaleError(listing("generated files are stale; run `sinopak build`", stale))
             return []
-        if stale:
-            if columns.parent.is_dir():
-                os.replace(out / "_columns.py", columns)
+        write_sources(project.root, {rel: sources[rel] for rel in stale_sources})
+        if any(p.startswith("schema/") for p in stale):
             swap_in(out / "schema", project.schema, project.scratch)
+        if any(p.startswith("dist/") for p in stale):
             swap_in(out / "dist", project.dist, project.scratch)
         return stale
     finally:
         shutil.rmtree(out, ignore_errors=True)
+
+
+def _differs(path: Path, text: str) -> bool:
+    return not path.is_file() or path.read_bytes() != text.encode("utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -32,7 +33,9 @@ def _constraints(field: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def card_text(descriptor: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -> str:
+def card_text(
+    descriptor: dict[str, Any], rows: dict[str, list[dict[str, Any]]], citation: str
+) -> str:
     """The dataset card: what the data is and is not, its tables, dictionary and licences."""
     tables = [
         table_view(res, rows[res["name"]])
@@ -53,6 +56,8 @@ def card_text(descriptor: dict[str, Any], rows: dict[str, list[dict[str, Any]]])
         modality=modality,
         confidence=_count("confidence", rows, with_confidence),
         total=total,
+        citation=citation.splitlines(),
+        vocabularies=vocabularies(descriptor),
         editorial=[r for r in rows["statements"] if r["modality"] in ("editorial", "hedged")],
     )
 
@@ -87,3 +92,25 @@ def _count(
     """How many rows of `tables` hold each value of `column`, by value."""
     counts = Counter(r[column] for name in tables for r in rows[name])
     return sorted(counts.items())
+
+
+def vocabularies(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each distinct vocabulary of the CSV tables' fields, with the columns that use it."""
+    found: dict[str, dict[str, Any]] = {}
+    for res in descriptor["resources"]:
+        if res.get("format") != "csv":
+            continue
+        for f in res["schema"]["fields"]:
+            if "categories" in f:
+                key = json.dumps(f["categories"], sort_keys=True)
+                entry = found.setdefault(key, {"columns": {}, "categories": f["categories"]})
+                entry["columns"].setdefault(f["name"], []).append(res["name"])
+    return [
+        {
+            "heading": "; ".join(f"`{name}` ({', '.join(t)})" for name, t in v["columns"].items()),
+            "categories": [
+                {"value": c["value"], "label": _md(c.get("label", ""))} for c in v["categories"]
+            ],
+        }
+        for v in found.values()
+    ]

@@ -9,8 +9,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ..errors import SeedError
-from ..schema.models import Alias, DocumentSeed, Exclusion, Record
-from .seeds import Loaded, load_documents, load_records, record_id
+from ..schema.models import Alias, DocumentSeed, Exclusion, PackageSeed, Record
+from .seeds import Loaded, load_documents, load_package, load_records, record_id
 from .segment import Segment, segment
 from .sources import SourceText, read_source
 
@@ -24,6 +24,7 @@ class Document:
 
 @dataclass(frozen=True)
 class Corpus:
+    package: PackageSeed
     documents: list[Document]
     records: list[Loaded]
 
@@ -34,11 +35,13 @@ class Corpus:
 
 def load_corpus(seeds: Path) -> Corpus:
     """Read and verify every source, segment it, and read every record (Pydantic-validated)."""
-    return Corpus(load_corpus_texts(seeds).documents, load_records(seeds))
+    texts = load_corpus_texts(seeds)
+    return Corpus(texts.package, texts.documents, load_records(seeds))
 
 
 def load_corpus_texts(seeds: Path) -> Corpus:
-    """The verified, segmented sources only (records not read)."""
+    """The package metadata and the verified, segmented sources (records not read)."""
+    package = load_package(seeds)
     documents = []
     for seed in load_documents(seeds):
         path = seeds / seed.file
@@ -53,7 +56,7 @@ def load_corpus_texts(seeds: Path) -> Corpus:
         documents.append(
             Document(seed, source, segment(seed.document_id, source.text, source.metadata_end))
         )
-    return Corpus(documents, [])
+    return Corpus(package, documents, [])
 
 
 # Nested lists of authored records that become link tables of their own.

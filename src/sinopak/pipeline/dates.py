@@ -11,8 +11,12 @@ import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..schema.models import DatePrecision, DateSpec
+from ..schema.models import DateSpec
+
+if TYPE_CHECKING:
+    from ..schema.vocabulary_types import DateMethod, DatePrecision, DateRule
 
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -33,7 +37,7 @@ class ResolvedDate:
     start: dt.date | None
     end: dt.date | None
     precision: DatePrecision
-    method: str
+    method: DateMethod
     rule: str | None
     reason: str | None
 
@@ -99,15 +103,26 @@ def _on_or_before(spec: DateSpec, pub: dt.date) -> tuple[None, dt.date]:
     return None, pub
 
 
-PUBLICATION_RULES: dict[
-    str, tuple[Callable[[DateSpec, dt.date], tuple[dt.date | None, dt.date]], str]
-] = {
-    "weekday_on_or_before_publication": (_weekday, "resolved"),
-    "last_year": (_last_year, "resolved"),
-    "earlier_this_year": (_earlier_this_year, "resolved"),
-    "late_month_not_before_publication": (_late_month, "resolved"),
-    "month_year": (_month_year, "stated"),
-    "on_or_before_publication": (_on_or_before, "bounded"),
+# Rules computed from the publication date; the two anchor rules are in `_by_rule`. What each
+# rule means is in the DateRule vocabulary (schema/vocabularies.py, shown in docs/CURATION.md).
+PUBLICATION_RULES: dict[str, Callable[[DateSpec, dt.date], tuple[dt.date | None, dt.date]]] = {
+    "weekday_on_or_before_publication": _weekday,
+    "last_year": _last_year,
+    "earlier_this_year": _earlier_this_year,
+    "late_month_not_before_publication": _late_month,
+    "month_year": _month_year,
+    "on_or_before_publication": _on_or_before,
+}
+# How each rule obtains its range (the published date_method).
+RULE_METHODS: dict[str, DateMethod] = {
+    "weekday_on_or_before_publication": "resolved",
+    "last_year": "resolved",
+    "earlier_this_year": "resolved",
+    "late_month_not_before_publication": "resolved",
+    "month_year": "stated",
+    "on_or_before_publication": "bounded",
+    "day_before_event": "resolved",
+    "during_event": "resolved",
 }
 
 
@@ -131,7 +146,7 @@ def resolve(
 
 def _by_rule(
     spec: DateSpec,
-    rule: str,
+    rule: DateRule,
     publication: dt.date,
     anchor: Callable[[str], ResolvedDate] | None,
 ) -> ResolvedDate:
@@ -151,13 +166,12 @@ def _by_rule(
                 f"anchor event {spec.anchor_event_id} has an open start date",
             )
         start = end = other.start - dt.timedelta(days=1)
-        method = "resolved"
     elif rule == "during_event":
         other = _anchor(spec, anchor)
-        start, end, method = other.start, other.end, "resolved"
+        start, end = other.start, other.end
     else:
-        func, method = PUBLICATION_RULES[rule]
-        start, end = func(spec, publication)
+        start, end = PUBLICATION_RULES[rule](spec, publication)
+    method = RULE_METHODS[rule]
     return ResolvedDate(spec.text, start, end, precision_of(start, end), method, rule, spec.reason)
 
 

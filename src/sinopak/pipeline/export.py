@@ -12,11 +12,11 @@ from typing import Any
 
 from ..codec import escape_formula, to_json_value
 from ..layout import FORMATS, resource_name, resource_path, size_key
+from ..schema.models import PackageSeed
 from ..schema.table_schema import MEDIATYPES, PROFILE, arrow_schema, table_schema
 from ..schema.tables import TABLES, Table
 from .corpus import Corpus
 
-PACKAGE_NAME = "sinopak"
 FORMULA_NOTE = (
     "CSV injection guard (OWASP): a text cell beginning with = + - @ TAB or CR, after any "
     "leading single quotes, is written with one extra leading single quote; remove it when "
@@ -82,7 +82,8 @@ def write_package(
     resources = write_tables(out, rows)
     sources = write_sources(out, corpus)
     resources += [res for res, _ in sources]
-    descriptor = package_descriptor(version, [src for _, src in sources], rows, resources)
+    listed = [src for _, src in sources]
+    descriptor = package_descriptor(corpus.package, version, listed, rows, resources)
     (out / "datapackage.json").write_text(
         json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
@@ -154,53 +155,33 @@ def write_sources(out: Path, corpus: Corpus) -> list[tuple[dict[str, Any], dict[
             "encoding": "utf-8",
             "bytes": size,
             "hash": digest,
-            "licenses": [
-                {
-                    "name": "other-closed",
-                    "title": "Copyright of the original "
-                    "publisher; quoted verbatim for verification only",
-                }
-            ],
+            "licenses": [corpus.package.source_license.model_dump(exclude_none=True)],
         }
         found.append((resource, {"title": title, "path": f"sources/{doc.seed.file}"}))
     return found
 
 
 def package_descriptor(
+    package: PackageSeed,
     version: str,
     sources: list[dict[str, str]],
     rows: dict[str, list[dict[str, Any]]],
     resources: list[dict[str, Any]],
 ) -> dict[str, Any]:
+    """The descriptor: curated metadata (seeds/package.yaml), version, sources, coverage and
+    every resource."""
     covered = sum(1 for r in rows["coverage"] if r["status"] == "covered")
     total = len(rows["coverage"])
     return {
         "$schema": PROFILE,
-        "name": PACKAGE_NAME,
-        "title": "sinopak: China–Pakistan defence cooperation, with sentence-level provenance",
-        "description": "Hand-curated records (entities, posts, events, participants, "
-        "agreements, statements, relations) from news reporting on China–Pakistan defence "
-        "cooperation. Every row cites the exact sentence, quote and code-point offsets in its "
-        "source article. Each table is published as CSV, JSON and Parquet with identical rows.",
+        "name": package.name,
+        "title": package.title,
+        "description": package.description,
         "version": version,
-        "licenses": [
-            {
-                "name": "CC-BY-4.0",
-                "path": "https://creativecommons.org/licenses/by/4.0/",
-                "title": "Creative Commons Attribution 4.0 (the curated records)",
-            }
-        ],
+        "licenses": [lic.model_dump(exclude_none=True) for lic in package.licenses],
         "sources": sources,
-        "keywords": [
-            "china",
-            "pakistan",
-            "defence cooperation",
-            "events",
-            "provenance",
-            "news",
-            "military exercises",
-        ],
-        "contributors": [{"title": "sinopak contributors", "roles": ["creator"]}],
+        "keywords": list(package.keywords),
+        "contributors": [c.model_dump() for c in package.contributors],
         "sinopak:coverage": {"sentences": total, "covered": covered, "excluded": total - covered},
         "resources": resources,
     }

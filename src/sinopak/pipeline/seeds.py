@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import SeedError, SeedErrors
-from ..schema.models import KINDS, DocumentSeed
+from ..schema.models import KINDS, DocumentSeed, PackageSeed
 from .safe_yaml import Located, Path_, load_yaml
 
 
@@ -116,6 +116,17 @@ def load_documents(seeds: Path) -> list[DocumentSeed]:
     if errors:
         raise SeedErrors(errors)
     return out
+
+
+def load_package(seeds: Path) -> PackageSeed:
+    """Read seeds/package.yaml, the curated metadata of the data package."""
+    display = "seeds/package.yaml"
+    located = load_yaml(seeds / "package.yaml", display)
+    try:
+        return PackageSeed.model_validate(located.value)
+    except ValidationError as exc:
+        errors = _validation_errors(exc, PackageSeed, located.value, located, (), display)
+        raise SeedErrors(list(errors)) from None
 
 
 def load_records(seeds: Path) -> list[Loaded]:

@@ -72,7 +72,7 @@ def write_sqlite(path: Path, rows: dict[str, list[dict[str, Any]]]) -> None:
         con.close()
 
 
-def datasette_metadata(descriptor: dict[str, Any]) -> dict[str, Any]:
+def datasette_metadata(descriptor: dict[str, Any], license_summary: str) -> dict[str, Any]:
     """Datasette metadata: titles, descriptions, source and licence for every table."""
     tables: dict[str, Any] = {}
     for res in descriptor["resources"]:
@@ -89,7 +89,7 @@ def datasette_metadata(descriptor: dict[str, Any]) -> dict[str, Any]:
     return {
         "title": descriptor["title"],
         "description": descriptor["description"],
-        "license": "CC-BY-4.0 (records); source text © its publisher",
+        "license": license_summary,
         "license_url": descriptor["licenses"][0]["path"],
         "source": source["title"],
         "databases": {"sinopak": {"tables": tables}},
@@ -97,10 +97,14 @@ def datasette_metadata(descriptor: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_datasette(
-    folder: Path, rows: dict[str, list[dict[str, Any]]], descriptor: dict[str, Any]
+    folder: Path,
+    rows: dict[str, list[dict[str, Any]]],
+    descriptor: dict[str, Any],
+    license_summary: str,
 ) -> None:
     write_sqlite(folder / DB_NAME, rows)
+    metadata = datasette_metadata(descriptor, license_summary)
     (folder / METADATA_NAME).write_text(
-        json.dumps(datasette_metadata(descriptor), ensure_ascii=False, indent=2) + "\n",
+        json.dumps(metadata, ensure_ascii=False, indent=2) + "\n",
         encoding="utf-8",
     )

@@ -5,17 +5,20 @@ Two families live here:
 * authored records (`Entity`, `Event`, ...), read from the YAML in `seeds/records/`;
 * row models (`DocumentRow`, `SentenceRow`, ...), the columns of tables the build computes.
 
-`tables.TABLES` says which models make up each published table; `schema` turns them into
-Frictionless Table Schemas. Field descriptions here become the data dictionary.
+`tables.TABLES` says which models make up each published table; `table_schema` turns them into
+Frictionless Table Schemas. Field descriptions here become the data dictionary; the enumerated
+types come from `vocabularies`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from .vocabularies import literals
 
 
 @dataclass(frozen=True)
@@ -43,58 +46,33 @@ ChildId = Annotated[str, StringConstraints(pattern=r"^[a-z]+\.[a-z0-9_.-]+/[a-z0
 RecordId = Annotated[str, StringConstraints(pattern=r"^[a-z]+\.[a-z0-9_./-]+$")]
 Offset = Annotated[int, Field(ge=0)]
 
-EntityType = Literal[
-    "country",
-    "person",
-    "organisation",
-    "media",
-    "place",
-    "facility",
-    "border",
-    "programme",
-    "equipment",
-]
-AliasType = Literal["name", "abbreviation", "titled", "descriptive", "demonym"]
-MentionType = Literal["pronoun", "description"]
-EventType = Literal["talks", "meeting", "visit", "signing", "exercise", "deployment"]
-EventStatus = Literal["occurred", "ongoing", "planned"]
-ParticipantRole = Literal["visitor", "host", "signatory", "participant", "deployed"]
-PlacePrecision = Literal["facility", "city", "district", "region", "country"]
-Basis = Literal["stated", "inferred"]
-DatePrecision = Literal["day", "week", "month", "year", "unknown"]
-DateMethod = Literal["stated", "resolved", "inferred", "bounded"]
-AgreementType = Literal["mou", "agreement", "plan"]
-PartyRole = Literal["party"]
-AttributionType = Literal["official", "ministry", "military", "state_media", "reports", "article"]
-SpeechType = Literal["direct", "indirect", "mixed", "editorial"]
-Modality = Literal["asserted", "attributed", "hedged", "editorial"]
-RelationType = Literal[
-    "alliance",
-    "military_ties",
-    "defence_partnership",
-    "co_production",
-    "tension",
-    "border_friction",
-    "located_in",
-    "near",
-    "involved_in",
-    "belongs_to",
-]
-CurationStatus = Literal["draft", "reviewed"]
-Confidence = Literal["high", "medium", "low"]
-EvidenceRole = Literal["support", "mention", "antecedent"]
-SentenceKind = Literal["sentence", "heading"]
-CoverageStatus = Literal["covered", "excluded"]
-DateRule = Literal[
-    "weekday_on_or_before_publication",
-    "last_year",
-    "earlier_this_year",
-    "late_month_not_before_publication",
-    "month_year",
-    "day_before_event",
-    "during_event",
-    "on_or_before_publication",
-]
+if TYPE_CHECKING:  # the type checker reads the Literals `sinopak build` generates
+    from .vocabulary_types import (
+        AgreementType,
+        AliasType,
+        AttributionType,
+        Basis,
+        Confidence,
+        CoverageStatus,
+        CurationStatus,
+        DateMethod,
+        DatePrecision,
+        DateRule,
+        EntityType,
+        EventStatus,
+        EventType,
+        EvidenceRole,
+        MentionType,
+        Modality,
+        ParticipantRole,
+        PartyRole,
+        PlacePrecision,
+        RelationType,
+        SentenceKind,
+        SpeechType,
+    )
+else:  # at run time they are built from the vocabularies themselves
+    globals().update(literals())
 
 PLACE_TYPES = ("place", "facility", "border", "country")
 
@@ -197,7 +175,9 @@ class DateSpec(BaseModel):
     model_config = STRICT
 
     text: Text | None = Field(default=None, description="The date phrase, verbatim.")
-    rule: DateRule | None = Field(default=None, description="Resolution rule (see dates.py).")
+    rule: DateRule | None = Field(
+        default=None, description="Resolution rule (docs/CURATION.md, Dates)."
+    )
     anchor_event_id: Annotated[EventId, Ref("events")] | None = None
     start: dt.date | None = None
     end: dt.date | None = None
@@ -327,6 +307,43 @@ class DocumentSeed(BaseModel):
     language: Text
 
 
+class License(BaseModel):
+    """A licence as Data Package v2 writes it."""
+
+    model_config = STRICT
+
+    name: Text
+    path: Text | None = None
+    title: Text
+
+
+class Contributor(BaseModel):
+    model_config = STRICT
+
+    title: Text
+    roles: list[Text] = Field(min_length=1)
+
+
+class PackageSeed(BaseModel):
+    """Curated metadata of the data package, from seeds/package.yaml."""
+
+    model_config = STRICT
+
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9._-]+$")]
+    title: Text
+    description: Text
+    keywords: list[Text] = Field(min_length=1)
+    licenses: list[License] = Field(min_length=1, description="Of the curated records.")
+    source_license: License = Field(description="Of each source article's text.")
+    license_summary: Text = Field(description="One line for Datasette's `license`.")
+    contributors: list[Contributor] = Field(min_length=1)
+    citation: Text = Field(description="How to cite; {authors}, {title} and {version} filled in.")
+
+    def cite(self, version: str) -> str:
+        authors = ", ".join(c.title for c in self.contributors)
+        return self.citation.format(authors=authors, title=self.title, version=version)
+
+
 KINDS: dict[str, type[BaseModel]] = {
     "entities": Entity,
     "posts": Post,
@@ -427,7 +444,9 @@ class EventCodes(BaseModel):
         description="day, week, month, year or unknown; agrees with the range."
     )
     date_method: DateMethod = Field(description="stated, resolved, inferred or bounded.")
-    date_rule: Text | None = Field(description="The rule that resolved the phrase (dates.py).")
+    date_rule: Text | None = Field(
+        description="The rule that resolved the phrase (rules in docs/CURATION.md, Dates)."
+    )
     date_reason: Text | None = Field(description="Why an inferred range is what it is.")
     plover_event: Text = Field(description="Derived from event_type: PLOVER event category.")
     plover_mode: Text | None = Field(description="Derived from event_type: PLOVER mode.")

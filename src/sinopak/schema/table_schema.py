@@ -34,6 +34,11 @@ def field_descriptor(col: Column) -> dict[str, Any]:
         constraints["minLength"] = col.min_length
     if constraints:
         field["constraints"] = constraints
+    if col.enum:  # Data Package v2: each value with what it means
+        field["categories"] = [
+            {"value": v, "label": meaning}
+            for v, meaning in zip(col.enum, col.meanings, strict=True)
+        ]
     return field
 
 

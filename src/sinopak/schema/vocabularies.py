@@ -1,10 +1,15 @@
-"""Controlled vocabularies: every enumerated value with its meaning.
+"""Controlled vocabularies: every enumerated value with its meaning, in one place.
 
-The Literal types in `models` are generated from these dictionaries' keys, so a value and its
-definition cannot drift apart. The curation guide and the data dictionary print them.
+Everything else is generated from these dictionaries: the Literal types of `models` (built at
+run time by `literals()`; `sinopak build` writes them to `vocabulary_types.py` for the type
+checker), the `enum` constraints and `categories` (value and meaning) of the published Table
+Schemas, the vocabulary tables in docs/CURATION.md and the card's list of vocabularies.
 """
 
 from __future__ import annotations
+
+import typing
+from dataclasses import dataclass
 
 ENTITY_TYPES = {
     "country": "A sovereign state. ISO 3166-1 codes are derived from the name.",
@@ -166,25 +171,67 @@ COVERAGE_STATUS = {
     "excluded": "No record cites it; the reason is given.",
 }
 
-ALL: dict[str, dict[str, str]] = {
-    "entity_type": ENTITY_TYPES,
-    "alias_type": ALIAS_TYPES,
-    "mention_type": MENTION_TYPES,
-    "event_type": EVENT_TYPES,
-    "status": EVENT_STATUS,
-    "role": PARTICIPANT_ROLES,
-    "place_precision": PLACE_PRECISION,
-    "basis": BASIS,
-    "date_precision": DATE_PRECISION,
-    "date_method": DATE_METHODS,
-    "agreement_type": AGREEMENT_TYPES,
-    "attribution_type": ATTRIBUTION_TYPES,
-    "speech": SPEECH_TYPES,
-    "modality": MODALITIES,
-    "relation_type": RELATION_TYPES,
-    "curation_status": CURATION_STATUS,
-    "confidence": CONFIDENCE,
-    "evidence_role": EVIDENCE_ROLES,
-    "sentence_kind": SENTENCE_KINDS,
-    "coverage_status": COVERAGE_STATUS,
+DATE_RULES = {
+    "weekday_on_or_before_publication": '"on Monday": the latest such weekday on or before the '
+    "publication date (a past-tense report).",
+    "last_year": '"last year": 1 January – 31 December of the year before publication.',
+    "earlier_this_year": '"Earlier this year": 1 January of the publication year – the '
+    "publication date.",
+    "late_month_not_before_publication": '"late December" (future): day 21 – month end (TIMEX3 '
+    "modifier END, the last third), in the first such month not before publication.",
+    "month_year": '"March 2011": the whole month.',
+    "on_or_before_publication": '"have signed": open start – the publication date.',
+    "day_before_event": '"X came a day after Y" (on Y): the day before the start of '
+    "`anchor_event_id`.",
+    "during_event": "An event inside another (a meeting during a visit): the range of "
+    "`anchor_event_id`.",
 }
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    type_name: str  # the Literal type in `models`
+    title: str  # heading in docs/CURATION.md
+    values: dict[str, str]  # value -> meaning, in documentation order
+
+
+VOCABULARIES = (
+    Vocabulary("EntityType", "Entity types", ENTITY_TYPES),
+    Vocabulary("AliasType", "Alias types", ALIAS_TYPES),
+    Vocabulary("MentionType", "Mention types", MENTION_TYPES),
+    Vocabulary("EventType", "Event types", EVENT_TYPES),
+    Vocabulary("EventStatus", "Event status", EVENT_STATUS),
+    Vocabulary("ParticipantRole", "Participant roles", PARTICIPANT_ROLES),
+    Vocabulary("PlacePrecision", "Place precision", PLACE_PRECISION),
+    Vocabulary("Basis", "Place basis", BASIS),
+    Vocabulary("DatePrecision", "Date precision", DATE_PRECISION),
+    Vocabulary("DateMethod", "Date methods", DATE_METHODS),
+    Vocabulary("DateRule", "Date rules", DATE_RULES),
+    Vocabulary("AgreementType", "Agreement types", AGREEMENT_TYPES),
+    Vocabulary("PartyRole", "Party roles", PARTY_ROLES),
+    Vocabulary("AttributionType", "Attribution types", ATTRIBUTION_TYPES),
+    Vocabulary("SpeechType", "Speech", SPEECH_TYPES),
+    Vocabulary("Modality", "Modality", MODALITIES),
+    Vocabulary("RelationType", "Relation types", RELATION_TYPES),
+    Vocabulary("CurationStatus", "Curation status", CURATION_STATUS),
+    Vocabulary("Confidence", "Confidence", CONFIDENCE),
+    Vocabulary("EvidenceRole", "Evidence roles", EVIDENCE_ROLES),
+    Vocabulary("SentenceKind", "Sentence kinds", SENTENCE_KINDS),
+    Vocabulary("CoverageStatus", "Coverage status", COVERAGE_STATUS),
+)
+
+
+def literals() -> dict[str, typing.Any]:
+    """Each vocabulary's Literal type, by its name in `models`."""
+    return {v.type_name: typing.Literal[tuple(v.values)] for v in VOCABULARIES}
+
+
+_BY_VALUES = {tuple(v.values): v for v in VOCABULARIES}  # no two share their values (tested)
+
+
+def meanings(values: tuple[str, ...]) -> tuple[str, ...]:
+    """The meaning of each value of the vocabulary whose values these are, in order."""
+    found = _BY_VALUES.get(values)
+    if found is None:
+        raise KeyError(f"expected the values of a vocabulary, found {values}")
+    return tuple(found.values[v] for v in values)
