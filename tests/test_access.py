@@ -129,6 +129,20 @@ def test_evidence_for_a_record() -> None:
         sinopak.evidence("evt.nope")
 
 
+def test_record_by_id() -> None:
+    found = sinopak.record("evt.wei-alvi-khan-meeting")
+    assert (found["record_id"], found["table"]) == ("evt.wei-alvi-khan-meeting", "events")
+    assert found["row"]["event_type"] == "meeting"
+    assert found["row"]["date_start"] == dt.date(2020, 12, 8)
+    assert found["evidence"] == sinopak.evidence("evt.wei-alvi-khan-meeting")
+    child = sinopak.record("evt.mou-signing/china")
+    assert (child["table"], child["row"]["role"]) == ("participants", "signatory")
+    with pytest.raises(sinopak.UnknownRecordError, match=r"^no record 'evt\.nope'; ids look"):
+        sinopak.record("evt.nope")
+    with pytest.raises(KeyError):  # an unknown id is a KeyError too
+        sinopak.record("d3da3a035377400c.s001")  # a sentence, not a record
+
+
 def test_datapackage_is_a_fresh_copy() -> None:
     dp = sinopak.datapackage()
     dp["name"] = "changed"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import run, tree_digest
 
-from sinopak.pipeline.swap import exchange
+from sinopak.folders import exchange
 from sinopak.validation import validate
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from conftest import ROOT, run, tree_digest
 
+from sinopak.pipeline.build import listing
+
 
 def test_committed_dist_is_up_to_date() -> None:
     result = run("build", "--check", "--root", str(ROOT))
@@ -62,3 +64,12 @@ def test_build_recovers_an_interrupted_swap(project: Path) -> None:
 def test_build_leaves_no_scratch_behind(project: Path) -> None:
     assert run("build", "--root", str(project)).exit_code == 0
     assert list((project / "build").iterdir()) == []
+
+
+def test_long_lists_of_problems_say_where_they_stop() -> None:
+    items = [f"dist/f{i}" for i in range(25)]
+    text = listing("generated files are stale; run `sinopak build`", items)
+    assert text.startswith("generated files are stale; run `sinopak build`: dist/f0, dist/f1,")
+    assert "dist/f19, … and 5 more (only the first 20 shown)" in text
+    assert "dist/f20" not in text
+    assert listing("x", ["a", "b"], lines=True) == "x:\na\nb"

@@ -61,6 +61,22 @@ def test_keys_are_enforced(con: sqlite3.Connection, tmp_path: Path) -> None:
     c.close()
 
 
+def test_a_broken_reference_is_named_not_a_traceback(tmp_path: Path) -> None:
+    from sinopak.errors import BuildError
+    from sinopak.pipeline.sqlite import write_sqlite
+
+    rows = {name: sinopak.load(name) for name in sinopak.tables()}  # type: ignore[call-overload]
+    event = next(r for r in rows["events"] if r["event_id"] == "evt.mou-signing")
+    event["agreement_id"] = "agr.nope"
+    row = rows["events"].index(event) + 1
+    with pytest.raises(BuildError) as caught:
+        write_sqlite(tmp_path / "db.sqlite", rows)
+    assert str(caught.value) == (
+        "SQLite foreign key check failed:\n"
+        f"events.agreement_id (row {row}): expected a key of agreements, found 'agr.nope'"
+    )
+
+
 def test_full_text_search_on_sentences(con: sqlite3.Connection) -> None:
     hits = con.execute(
         "SELECT s.sentence_id FROM sentences_fts f JOIN sentences s ON s.rowid = f.rowid "

@@ -8,8 +8,13 @@ The accessor needs only the standard library::
     sinopak.load("events", backend="arrow")   # pyarrow.Table
     sinopak.load("events", backend="pandas")  # pandas.DataFrame
     sinopak.load("events", backend="polars")  # polars.DataFrame
+    sinopak.records("events")                 # Pydantic model instances
     sinopak.evidence("evt.wei-bajwa-talks")   # the quotes behind a record
+    sinopak.record("evt.wei-bajwa-talks")     # a record's table, row and evidence
     sinopak.datapackage()                     # the descriptor as a dict
+    sinopak.verify()                          # bytes and sha256 of every bundled file
+    sinopak.validate()                        # the full validation report (needs the extras)
+    sinopak.download("data/sinopak", source)  # fetch a published package, verified
 
 Heavy libraries (pyarrow, pandas, polars, pydantic, frictionless, click) are imported only by
 the calls that need them.
@@ -24,10 +29,12 @@ from ._access import (
     datapackage,
     evidence,
     load,
+    record,
     records,
     tables,
     verify,
 )
+from .errors import UnknownRecordError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (2-3 ms)
 
@@ -35,13 +42,16 @@ __all__ = [
     "Backend",
     "IntegrityError",
     "TableName",
+    "UnknownRecordError",
     "__version__",
     "datapackage",
     "download",
     "evidence",
     "load",
+    "record",
     "records",
     "tables",
+    "validate",
     "verify",
 ]
 
@@ -59,6 +69,17 @@ def download(
     return fetch(dest, source, offline=offline)
 
 
+def validate(
+    target: str | os.PathLike[str] | None = None, *, frictionless: Scope = "all"
+) -> Report:
+    """Validate a data package (folder, datapackage.json, release zip or http(s) URL; default:
+    the bundled data) with frictionless and every check it skips. Returns the report; its
+    `valid`, `problems` and `to_dict()` say what was found. Never raises for bad data."""
+    from .validation import validate as run
+
+    return run(target, frictionless=frictionless)
+
+
 def _add_column_docs() -> None:
     from ._tables import COLUMNS
 
@@ -72,6 +93,7 @@ _add_column_docs()
 if TYPE_CHECKING:
     from ._access import Backend
     from ._tables import TableName
+    from .validation import Report, Scope
 
 
 def __getattr__(name: str) -> object:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from ._tables import TABLE_NAMES
-from .errors import MissingDependencyError, SinopakError
+from .errors import MissingDependencyError, SinopakError, UnknownRecordError
 from .layout import declared_bytes, resource_name, resource_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (2-3 ms)
@@ -189,9 +189,24 @@ def evidence(record_id: str) -> list[dict[str, Any]]:
     """The evidence behind a record: each span with its sentence, quote and offsets."""
     spans = [e for e in load("evidence") if e["record_id"] == record_id]
     if not spans:
-        raise KeyError(f"no record {record_id!r} in the evidence table")
+        raise UnknownRecordError(f"no record {record_id!r} in the evidence table")
     sentences = {s["sentence_id"]: s["text"] for s in load("sentences")}
     return [{**e, "sentence": sentences[e["sentence_id"]]} for e in spans]
+
+
+def record(record_id: str) -> dict[str, Any]:
+    """One record by id: `{"record_id", "table", "row", "evidence"}`, where `row` is its row
+    (Python values) and `evidence` what `evidence(record_id)` returns."""
+    for name in tables():
+        schema = _resource(name, "json")["schema"]
+        if not any(f["name"] == "evidence_count" for f in schema["fields"]):
+            continue  # not a table of records (documents, sentences, evidence, coverage...)
+        key = schema["primaryKey"][0]
+        for row in load(name):  # type: ignore[call-overload]
+            if row[key] == record_id:
+                found = {"record_id": record_id, "table": name, "row": row}
+                return {**found, "evidence": evidence(record_id)}
+    raise UnknownRecordError(f"no record {record_id!r}; ids look like ent.china, evt.…, stm.…")
 
 
 def verify() -> None:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .errors import SinopakError
+
+if TYPE_CHECKING:
+    from .validation.report import ReportFormat, Scope
 
 
 class Group(click.Group):
@@ -61,27 +65,32 @@ frictionless_option = click.option(
     help="Exit 1 if dist/ or schema/ differ from what the seeds build; change nothing.",
 )
 @frictionless_option
-def build(root: Path | None, check_only: bool, scope: str) -> None:
+def build(root: Path | None, check_only: bool, scope: Scope) -> None:
     """Rebuild and validate dist/ (and schema/) from seeds/."""
     from .pipeline.build import STEPS
     from .pipeline.build import build as run_build
     from .pipeline.project import find_project
 
     project = find_project(root)
-    kwargs: dict[str, Any] = {"check_only": check_only, "frictionless": scope}
-    if sys.stderr.isatty() and not os.environ.get("CI"):  # a bar on a terminal, quiet in CI
-        with click.progressbar(
-            length=len(STEPS), label="Building", file=sys.stderr, item_show_func=lambda s: s
-        ) as bar:
-            changed = run_build(project, progress=lambda s: bar.update(1, s), **kwargs)
-    else:
-        changed = run_build(project, **kwargs)
+    with _progress(len(STEPS)) as progress:
+        changed = run_build(project, check_only=check_only, frictionless=scope, progress=progress)
     if check_only:
         click.echo("dist/ and schema/ are up to date.")
-    elif changed:
-        click.echo(f"Built {project.dist}: {len(changed)} file(s) changed.")
     else:
-        click.echo(f"Built {project.dist}: no changes.")
+        status = f"{len(changed)} file(s) changed" if changed else "no changes"
+        click.echo(f"Built {project.dist}: {status}.")
+
+
+@contextlib.contextmanager
+def _progress(steps: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar on a terminal; quiet elsewhere (CI, pipes)."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        yield lambda step: None
+        return
+    with click.progressbar(
+        length=steps, label="Building", file=sys.stderr, item_show_func=lambda s: s
+    ) as bar:
+        yield lambda step: bar.update(1, step)
 
 
 @main.command()
@@ -95,33 +104,19 @@ def build(root: Path | None, check_only: bool, scope: str) -> None:
     help="Report format.",
 )
 @frictionless_option
-def validate(path: str | None, fmt: str, scope: str) -> None:
+def validate(path: str | None, fmt: ReportFormat, scope: Scope) -> None:
     """Validate a data package: a folder, datapackage.json, release zip, or an http(s) URL of
     either (default: the data installed with sinopak).
 
     Exit status: 0 valid, 1 invalid, 2 usage error.
     """
-    from .validation import validate as run_validate
+    from . import validate as run_validate
 
     remote = path is not None and path.startswith(("http://", "https://"))
     if path is not None and not remote and not Path(path).exists():
         raise click.BadParameter(f"{path} does not exist", param_hint="PATH")
-    report = run_validate(path, frictionless=scope)  # type: ignore[arg-type]
-    if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-    elif fmt == "github":
-        for p in report.problems:
-            file = p.file or "datapackage.json"
-            line = f",line={p.row}" if p.row else ""
-            click.echo(f"::error file={file}{line},title={p.type}::{p.render()}")
-        if report.valid:
-            click.echo(f"valid: {report.target}")
-    else:
-        for p in report.problems:
-            click.echo(p.render())
-        rows = sum(report.tables.values())
-        status = "valid" if report.valid else f"INVALID ({len(report.problems)} problem(s))"
-        click.echo(f"{status}: {report.target} ({len(report.tables)} tables, {rows} rows)")
+    report = run_validate(path, frictionless=scope)
+    click.echo(report.format(fmt))
     sys.exit(0 if report.valid else 1)
 
 
@@ -129,62 +124,31 @@ def validate(path: str | None, fmt: str, scope: str) -> None:
 @click.argument("record_id")
 def show(record_id: str) -> None:
     """Show a record and the sentences and quotes that support it."""
-    from . import _access
+    from . import record
 
-    for res in _access.datapackage()["resources"]:
-        key = res.get("schema", {}).get("primaryKey", [])
-        if res.get("format") != "csv" or len(key) != 1 or res["name"] in ("evidence", "coverage"):
-            continue
-        match = [r for r in _access.load(res["name"]) if r[key[0]] == record_id]
-        if match:
-            name, row = res["name"], match[0]
-            click.echo(f"{record_id}  ({name})")
-            for k, v in row.items():
-                if v is not None:
-                    click.echo(f"  {k}: {v}")
-            click.echo("evidence:")
-            for ev in _access.evidence(record_id):
-                click.echo(
-                    f"  [{ev['role']}] {ev['sentence_id']} [{ev['start']}, {ev['end']}): "
-                    f"{ev['quote']!r}"
-                )
-                click.echo(f"      in: {ev['sentence']}")
-            return
-    raise SinopakError(f"no record {record_id!r}; ids look like ent.china, evt.…, stm.…")
+    found = record(record_id)
+    click.echo(f"{record_id}  ({found['table']})")
+    for key, value in found["row"].items():
+        if value is not None:
+            click.echo(f"  {key}: {value}")
+    click.echo("evidence:")
+    for ev in found["evidence"]:
+        span = f"[{ev['role']}] {ev['sentence_id']} [{ev['start']}, {ev['end']}): {ev['quote']!r}"
+        click.echo(f"  {span}\n      in: {ev['sentence']}")
 
 
 @main.command()
 @root_option
 def coverage(root: Path | None) -> None:
     """Print, per sentence, the records that cite it; exit 1 if any is unaccounted for."""
-    from .pipeline.checks import check
-    from .pipeline.corpus import citations, exclusion_reasons, load_corpus, units
+    from .pipeline.coverage import coverage as seed_coverage
     from .pipeline.project import find_project
 
-    project = find_project(root)
-    corpus = load_corpus(project.seeds)
-    errors, _ = check(corpus)
-    citing = citations(units(corpus))
-    excluded = exclusion_reasons(corpus)
-    total = covered = 0
-    for doc in corpus.documents:
-        for s in doc.sentences:
-            total += 1
-            ids = citing.get(s.sentence_id, [])
-            if ids:
-                covered += 1
-                status = f"{len(ids)} record(s): " + ", ".join(ids)
-            elif s.sentence_id in excluded:
-                covered += 1
-                status = f"excluded: {excluded[s.sentence_id]}"
-            else:
-                status = "UNACCOUNTED FOR"
-            click.echo(f"{s.sentence_id} [{s.kind}] {s.text[:70]!r}\n    {status}")
-    pct = 100 * covered / total if total else 100.0
-    click.echo(f"coverage: {covered}/{total} sentences ({pct:.1f}%)")
-    for err in errors:
+    report = seed_coverage(find_project(root).seeds)
+    click.echo(report.render())
+    for err in report.errors:
         click.echo(err.render(), err=True)
-    sys.exit(0 if covered == total and not errors else 1)
+    sys.exit(0 if report.complete else 1)
 
 
 @main.command()
@@ -192,15 +156,11 @@ def coverage(root: Path | None) -> None:
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def anchor(root: Path | None, files: tuple[Path, ...]) -> None:
     """Fill start/end offsets of evidence spans written as `{sentence_id: …, quote: …}`."""
-    from .pipeline.anchor import anchor_file
-    from .pipeline.corpus import load_corpus_texts
+    from .pipeline.anchor import anchor_files
     from .pipeline.project import find_project
 
-    project = find_project(root)
-    corpus = load_corpus_texts(project.seeds)
-    for path in files:
-        n = anchor_file(path, corpus, str(path))
-        click.echo(f"{path}: anchored {n} span(s)")
+    for path, count in anchor_files(find_project(root).seeds, files):
+        click.echo(f"{path}: anchored {count} span(s)")
 
 
 @main.command()

@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import PackageError
+from .folders import replace_folder
 from .layout import relative_path
 
 DEFAULT_SOURCE = "https://github.com/sinopak/sinopak/releases/latest/download/datapackage.json"
@@ -176,16 +177,15 @@ def download(
 
 
 def _install(src: Path, dest: Path, *, copy: bool) -> None:
-    """Put folder `src` at `dest`, replacing what is there with renames in the same folder."""
+    """Put folder `src` (moved, or copied) at `dest`, replacing what is there atomically."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".sinopak-new-", dir=dest.parent))
-    new = tmp / "package"
-    if copy:
-        shutil.copytree(src, new)
-    else:
-        os.rename(src, new)
-    old = tmp / "old"
-    if dest.exists():
-        os.rename(dest, old)
-    os.rename(new, dest)
-    shutil.rmtree(tmp, ignore_errors=True)
+    work = Path(tempfile.mkdtemp(prefix=".sinopak-new-", dir=dest.parent))
+    try:
+        new = work / "package"
+        if copy:
+            shutil.copytree(src, new)
+        else:
+            os.rename(src, new)
+        replace_folder(new, dest, hold=work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -52,12 +52,23 @@ class SourceError(SinopakError):
     """The source article is missing, changed, or malformed."""
 
 
+class BuildError(SinopakError):
+    """The build produced something invalid (the staged package, the SQLite database)."""
+
+
 class StaleError(SinopakError):
     """dist/ does not match what the seeds build."""
 
 
 class PackageError(SinopakError):
     """A published data package cannot be read (missing, not JSON, unsafe path...)."""
+
+
+class UnknownRecordError(SinopakError, KeyError):
+    """No published record has this id."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
 
 
 class MissingDependencyError(SinopakError, ImportError):

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import yaml
 
 from ..errors import SeedError
-from .corpus import Corpus
+from .corpus import Corpus, load_corpus_texts
 
 LINE_RE = re.compile(r"^(?P<indent>\s*-\s*)(?P<body>\{.*\})\s*$")
 
@@ -28,6 +29,14 @@ def _pattern(quote: str) -> str:
     head = r"(?<!\w)" if quote[:1].isalnum() else ""
     tail = r"(?!\w)" if quote[-1:].isalnum() else ""
     return head + re.escape(quote) + tail
+
+
+def anchor_files(seeds: Path, files: Iterable[Path]) -> Iterator[tuple[Path, int]]:
+    """Fill offsets in each file, against the sources registered in `seeds`; yield each file
+    with the number of spans anchored."""
+    corpus = load_corpus_texts(seeds)
+    for path in files:
+        yield path, anchor_file(path, corpus, str(path))
 
 
 def anchor_file(path: Path, corpus: Corpus, display: str) -> int:

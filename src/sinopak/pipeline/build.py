@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import SeedErrors, SinopakError, StaleError
+from ..errors import BuildError, SeedErrors, StaleError
+from ..folders import replace_folder
 from ..validation import Scope, validate
 from .checks import check
 from .corpus import Corpus, load_corpus
@@ -21,12 +22,7 @@ from .generated import schema_files, source_files, write_sources
 from .project import Project
 from .release import write_release
 from .rows import build_rows
-from .swap import differences, recover, swap_in
-
-
-class BuildError(SinopakError):
-    """The staged package failed validation."""
-
+from .swap import differences, recover
 
 STEPS = (
     "read seeds",
@@ -146,9 +142,9 @@ def build(
             return []
         write_sources(project.root, {rel: sources[rel] for rel in stale_sources})
         if any(p.startswith("schema/") for p in stale):
-            swap_in(out / "schema", project.schema, project.scratch)
+            replace_folder(out / "schema", project.schema, hold=project.scratch)
         if any(p.startswith("dist/") for p in stale):
-            swap_in(out / "dist", project.dist, project.scratch)
+            replace_folder(out / "dist", project.dist, hold=project.scratch)
         return stale
     finally:
         shutil.rmtree(out, ignore_errors=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..codec import to_json_value
+from ..errors import BuildError
 from ..schema.tables import TABLES
 
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "date": "TEXT", "boolean": "INTEGER"}
@@ -64,12 +65,27 @@ def write_sqlite(path: Path, rows: dict[str, list[dict[str, Any]]]) -> None:
                 "content_rowid='rowid')"
             )
             con.execute("INSERT INTO sentences_fts (rowid, text) SELECT rowid, text FROM sentences")
-        problems = con.execute("PRAGMA foreign_key_check").fetchall()
-        if problems:
-            raise ValueError(f"SQLite foreign key check failed: {problems[:5]}")
+            # Before the commit, which would fail with a bare "constraint failed": name the rows.
+            problems = con.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise BuildError(foreign_key_problems(con, problems))
         con.execute("VACUUM")
     finally:
         con.close()
+
+
+def foreign_key_problems(con: sqlite3.Connection, problems: list[Any]) -> str:
+    """PRAGMA foreign_key_check rows as `expected …, found …` lines (the first five)."""
+    lines = []
+    for table, rowid, parent, fk_index in problems[:5]:
+        fks = con.execute(f'PRAGMA foreign_key_list("{table}")').fetchall()
+        column = next(fk[3] for fk in fks if fk[0] == fk_index)
+        (value,) = con.execute(
+            f'SELECT "{column}" FROM "{table}" WHERE rowid = ?', (rowid,)
+        ).fetchone()
+        lines.append(f"{table}.{column} (row {rowid}): expected a key of {parent}, found {value!r}")
+    more = f"\n… and {len(problems) - 5} more" if len(problems) > 5 else ""
+    return "SQLite foreign key check failed:\n" + "\n".join(lines) + more
 
 
 def datasette_metadata(descriptor: dict[str, Any], license_summary: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ against the source text (`integrity`), then run frictionless itself (`frictionle
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .descriptor import check_profile, load_descriptor
@@ -18,7 +19,9 @@ from .report import Report, Scope
 from .tables import check_tables
 
 
-def validate(target: str | Path | None = None, *, frictionless: Scope = "all") -> Report:
+def validate(
+    target: str | os.PathLike[str] | None = None, *, frictionless: Scope = "all"
+) -> Report:
     """Validate a data package: a folder, a datapackage.json, a release zip or an http(s) URL
     of either (default: the data bundled with this package).
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Scope = Literal["all", "csv", "none"]
+ReportFormat = Literal["text", "json", "github"]
 
 # The stable `type` of every problem sinopak itself reports (frictionless's own are reported
 # as `frictionless:<type>`). The README's list is generated from this Literal.
@@ -54,6 +56,13 @@ class Problem:
             where += f", field {self.field}"
         return f"[{self.type}] {where}: {self.message}"
 
+    def github(self) -> str:
+        """A GitHub Actions annotation on the file (and line) the problem concerns."""
+        where = f"file={self.file or 'datapackage.json'}" + (
+            f",line={self.row}" if self.row else ""
+        )
+        return f"::error {where},title={self.type}::{self.render()}"
+
 
 @dataclass
 class Report:
@@ -71,6 +80,21 @@ class Report:
     def add_frictionless(self, type_: str, message: str, **where: Any) -> None:
         """A problem frictionless found, typed `frictionless:<its type>`."""
         self.problems.append(Problem(FRICTIONLESS_PREFIX + type_, message, **where))
+
+    def summary(self) -> str:
+        rows = sum(self.tables.values())
+        status = "valid" if self.valid else f"INVALID ({len(self.problems)} problem(s))"
+        return f"{status}: {self.target} ({len(self.tables)} tables, {rows} rows)"
+
+    def format(self, fmt: ReportFormat = "text") -> str:
+        """The report as text (a line per problem, then a summary), JSON (`to_dict`) or
+        GitHub Actions annotations."""
+        if fmt == "json":
+            return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+        if fmt == "github":
+            lines = [p.github() for p in self.problems]
+            return "\n".join(lines if self.problems else [f"valid: {self.target}"])
+        return "\n".join([*(p.render() for p in self.problems), self.summary()])
 
     def to_dict(self) -> dict[str, Any]:
         return {
