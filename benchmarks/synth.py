@@ -1,7 +1,7 @@
 """Synthetic corpus: N articles with records of every kind, valid by construction.
 
-Deterministic for a seed. Writes a complete project folder (seeds/ with package.yaml, pyproject.toml) that
-`sinopak build --root DIR` builds and validates from data files alone.
+Deterministic for a seed. Writes a complete project folder (seeds/ with package.yaml,
+pyproject.toml) that `sinopak build --root DIR` builds and validates from data files alone.
 
     python benchmarks/synth.py --articles 100 --seed 1 --out build/synth-100
 """

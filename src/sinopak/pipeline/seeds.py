@@ -162,23 +162,13 @@ def _records_of_kind(
     kind: str, items: Any, located: Located, display: str, errors: list[SeedError]
 ) -> Iterator[Loaded]:
     """The records listed under one kind in one file; problems go to `errors`."""
+    problem = None
     if kind not in KINDS:
-        errors.append(
-            SeedError(
-                f"unknown record kind {kind!r}; expected one of: {', '.join(KINDS)}",
-                file=display,
-                line=located.line((kind,)),
-            )
-        )
-        return
-    if not isinstance(items, list):
-        errors.append(
-            SeedError(
-                f"expected a list of {kind}, found {_describe(items)}",
-                file=display,
-                line=located.line((kind,)),
-            )
-        )
+        problem = f"unknown record kind {kind!r}; expected one of: {', '.join(KINDS)}"
+    elif not isinstance(items, list):
+        problem = f"expected a list of {kind}, found {_describe(items)}"
+    if problem is not None:
+        errors.append(SeedError(problem, file=display, line=located.line((kind,))))
         return
     for i, raw in enumerate(items):
         try:
