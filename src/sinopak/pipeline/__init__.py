@@ -3,7 +3,7 @@
 `project` (the folders), `safe_yaml` and `seeds` (read the hand-written YAML into models),
 `sources` (byte-exact articles), `segment` (sentences), `corpus` (the seeds as one object),
 `checks` (across records), `dates` (date rules), `rows` (table rows), `export` (CSV, JSON,
-Parquet, descriptor), `sqlite`, `card`, `explorer`, `release` (zip, SHA256SUMS), `swap`
-(atomic replacement of dist/), `build` (runs them in order). `anchor` is the curator's helper
-that fills evidence offsets.
+Parquet, descriptor), `sqlite`, `card` and `explorer` (rendered by `render`), `release` (zip,
+SHA256SUMS), `generated` (files kept in sync with the code), `swap` (compare and recover),
+`build` (runs them in order). `coverage` and `anchor` serve curators.
 """

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..schema.tables import TABLES
-from .templates import render
+from .render import render
 
 SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"))
 

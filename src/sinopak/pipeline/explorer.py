@@ -10,7 +10,7 @@ from typing import Any
 from ..codec import to_json_value
 from ..schema.tables import RECORD_TABLES, TABLES
 from .corpus import citing_records
-from .templates import render
+from .render import render
 
 TONES = ("hedged", "editorial")  # modalities the explorer marks in the text
 KEY = {name: t.primary_key[0] for name, t in TABLES.items() if len(t.primary_key) == 1}
