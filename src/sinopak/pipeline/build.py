@@ -104,9 +104,11 @@ def listing(head: str, items: list[str], *, lines: bool = False) -> str:
 def write_extras(
     pkg: Path, rows: dict[str, list[dict[str, Any]]], corpus: Corpus, descriptor: dict[str, Any]
 ) -> None:
-    """The dataset card, the provenance explorer and the SQLite database for Datasette."""
+    """The dataset card, the provenance explorer, the SQLite database for Datasette, and the
+    Croissant and Web Annotation files."""
     from .card import card_text
     from .explorer import explorer_html
+    from .linked_data import write_linked_data
     from .sqlite import write_datasette
 
     write_datasette(pkg, rows, descriptor, corpus.package.license_summary)
@@ -114,6 +116,7 @@ def write_extras(
     (pkg / "README.md").write_text(card_text(descriptor, rows, citation), encoding="utf-8")
     texts = {d.seed.document_id: d.source.text for d in corpus.documents}
     (pkg / "explorer.html").write_text(explorer_html(descriptor, rows, texts), encoding="utf-8")
+    write_linked_data(pkg, descriptor, rows, texts)
 
 
 def build(

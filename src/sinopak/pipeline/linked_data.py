@@ -1,0 +1,29 @@
+"""Write the package's linked-data descriptions: Croissant 1.1 and W3C Web Annotations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from . import croissant, web_annotations
+
+
+def dump(doc: dict[str, Any]) -> str:
+    """Deterministic JSON text: keys in insertion order, two-space indent, final newline."""
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_linked_data(
+    pkg: Path,
+    descriptor: dict[str, Any],
+    rows: dict[str, list[dict[str, Any]]],
+    texts: dict[str, str],
+) -> None:
+    """dist/croissant.json and dist/annotations.jsonld, from the descriptor and the rows."""
+    (pkg / croissant.FILE_NAME).write_text(
+        dump(croissant.croissant(descriptor, rows)), encoding="utf-8"
+    )
+    (pkg / web_annotations.FILE_NAME).write_text(
+        dump(web_annotations.annotations(descriptor, rows, texts)), encoding="utf-8"
+    )

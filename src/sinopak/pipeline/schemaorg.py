@@ -1,0 +1,159 @@
+"""schema.org `Dataset` JSON-LD for dataset search, generated from the descriptor and the rows.
+
+The same facts open `croissant.json` (Croissant is schema.org with ML vocabulary on top) and are
+embedded as a `<script type="application/ld+json">` block in the explorer and the card.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+# Where the project lives; `[project.urls] Source` in pyproject.toml (a test checks they agree).
+HOMEPAGE = "https://github.com/sinopak/sinopak"
+SCHEMA_ORG = "https://schema.org/"
+
+
+def table_resources(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
+    """One resource per table: the CSV resources, which carry the bare table names."""
+    return [r for r in descriptor["resources"] if r.get("type") == "table" and r["format"] == "csv"]
+
+
+def file_resources(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every file the descriptor lists (tables in all formats, and the sources)."""
+    return list(descriptor["resources"])
+
+
+def size_of(resource: dict[str, Any]) -> int:
+    return int(resource.get("bytes", resource.get("sinopak:bytes", 0)))
+
+
+def sha256_of(resource: dict[str, Any]) -> str:
+    return str(resource["hash"]).removeprefix("sha256:")
+
+
+def license_url(descriptor: dict[str, Any]) -> str:
+    return str(descriptor["licenses"][0]["path"])
+
+
+def creators(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"@type": "Organization", "name": c["title"]}
+        for c in descriptor.get("contributors", [])
+        if "creator" in c.get("roles", [])
+    ]
+
+
+def temporal_coverage(
+    descriptor: dict[str, Any], rows: dict[str, list[dict[str, Any]]]
+) -> str | None:
+    """ISO 8601 interval from the earliest to the latest date any record holds (any date
+    column of any table), or None when no row has a date."""
+    dates: list[dt.date] = []
+    for res in table_resources(descriptor):
+        columns = [f["name"] for f in res["schema"]["fields"] if f["type"] == "date"]
+        for row in rows.get(res["name"], []):
+            dates.extend(row[c] for c in columns if row.get(c) is not None)
+    if not dates:
+        return None
+    return f"{min(dates).isoformat()}/{max(dates).isoformat()}"
+
+
+def spatial_coverage(rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The countries the records name, with their ISO 3166-1 alpha-2 codes where derived."""
+    places = []
+    for e in rows.get("entities", []):
+        if e.get("entity_type") != "country":
+            continue
+        place: dict[str, Any] = {"@type": "Country", "name": e["name"]}
+        if e.get("iso3166_alpha2"):
+            place["identifier"] = e["iso3166_alpha2"]
+        places.append(place)
+    return sorted(places, key=lambda p: p["name"])
+
+
+def cite_as(descriptor: dict[str, Any]) -> str:
+    """A BibTeX entry for the version being built."""
+    authors = " and ".join(f"{{{c['name']}}}" for c in creators(descriptor))
+    return (
+        f"@misc{{{descriptor['name']}_{descriptor['version'].replace('.', '_')},\n"
+        f"  title = {{{descriptor['title']}}},\n"
+        f"  author = {{{authors}}},\n"
+        f"  version = {{{descriptor['version']}}},\n"
+        f"  howpublished = {{\\url{{{HOMEPAGE}}}}},\n"
+        f"  note = {{Data package with sentence-level provenance}}\n"
+        "}"
+    )
+
+
+def dataset(descriptor: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The schema.org `Dataset` of this package; distribution URLs are relative to dist/."""
+    doc: dict[str, Any] = {
+        "@context": SCHEMA_ORG,
+        "@type": "Dataset",
+        "name": descriptor["title"],
+        "alternateName": descriptor["name"],
+        "description": descriptor["description"],
+        "url": HOMEPAGE,
+        "version": descriptor["version"],
+        "license": license_url(descriptor),
+        "isAccessibleForFree": True,
+        "creator": creators(descriptor),
+        "keywords": list(descriptor.get("keywords", [])),
+        "citation": cite_as(descriptor),
+    }
+    temporal = temporal_coverage(descriptor, rows)
+    if temporal:
+        doc["temporalCoverage"] = temporal
+    spatial = spatial_coverage(rows)
+    if spatial:
+        doc["spatialCoverage"] = spatial
+    doc["distribution"] = [
+        {
+            "@type": "DataDownload",
+            "name": res["path"],
+            "description": res.get("description", ""),
+            "contentUrl": res["path"],
+            "encodingFormat": res["mediatype"],
+            "contentSize": f"{size_of(res)} B",
+            "sha256": sha256_of(res),
+        }
+        for res in file_resources(descriptor)
+    ]
+    return doc
+
+
+def script_block(doc: dict[str, Any]) -> str:
+    """`doc` as an HTML script element; `</` is escaped so no value can close the element."""
+    text = json.dumps(doc, ensure_ascii=False, indent=2).replace("</", "<\\/")
+    return f'<script type="application/ld+json">\n{text}\n</script>'
+
+
+def parse_script_blocks(text: str) -> list[Any]:
+    """Every `application/ld+json` script block of an HTML (or Markdown) text, parsed."""
+    from html.parser import HTMLParser
+
+    class Collect(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inside = False
+            self.blocks: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "script" and ("type", "application/ld+json") in attrs:
+                self.inside = True
+                self.blocks.append("")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "script":
+                self.inside = False
+
+        def handle_data(self, data: str) -> None:
+            if self.inside:
+                self.blocks[-1] += data
+
+    parser = Collect()
+    parser.feed(text)
+    parser.close()
+    return [json.loads(b) for b in parser.blocks]

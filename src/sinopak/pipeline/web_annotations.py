@@ -1,0 +1,154 @@
+"""W3C Web Annotations (dist/annotations.jsonld): every evidence span as an Annotation.
+
+* target: the source text in `sources/`, selected twice, as the Web Annotation Data Model
+  recommends: a `TextQuoteSelector` (`exact`, with up to 32 code points of `prefix` and
+  `suffix`) that survives small edits, and a `TextPositionSelector` (`start` inclusive, `end`
+  exclusive, counted in Unicode code points from 0 over the whole file) that is exact;
+* body: the record the span supports, as its row in the CSV table (an RFC 7111 fragment,
+  `row=N` counting the header as row 1), with the record's id, table and the span's role.
+
+IRIs are relative to the package folder, so they resolve against the files beside this one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from ..errors import BuildError
+
+FILE_NAME = "annotations.jsonld"
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+CONTEXT_WIDTH = 32  # code points of prefix and suffix
+RFC7111 = "http://tools.ietf.org/rfc/rfc7111"
+VOCAB = "https://github.com/sinopak/sinopak/blob/main/docs/CURATION.md#"
+EXTRA_CONTEXT = {
+    "sinopak": VOCAB,
+    "recordId": "sinopak:recordId",
+    "recordTable": "sinopak:recordTable",
+    "evidenceRole": "sinopak:evidenceRole",
+    "sha256": "sinopak:sha256",
+}
+
+
+class EvidenceError(BuildError):
+    """A record that should cite its source has no evidence span."""
+
+
+def _key_columns(descriptor: dict[str, Any]) -> dict[str, str]:
+    """Tables whose rows are records with evidence (they carry `evidence_count`) -> key."""
+    out = {}
+    for res in descriptor["resources"]:
+        if res.get("type") != "table" or res["format"] != "csv":
+            continue
+        schema = res["schema"]
+        names = [f["name"] for f in schema["fields"]]
+        if "evidence_count" in names and len(schema["primaryKey"]) == 1:
+            out[res["name"]] = schema["primaryKey"][0]
+    return out
+
+
+def require_evidence(descriptor: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Raise EvidenceError naming every record that no evidence span supports."""
+    cited = {(e["record_table"], e["record_id"]) for e in rows["evidence"]}
+    missing = [
+        f"{row[key]} ({table})"
+        for table, key in _key_columns(descriptor).items()
+        for row in rows[table]
+        if (table, row[key]) not in cited
+    ]
+    if missing:
+        raise EvidenceError(
+            "record(s) without evidence cannot be published as annotations or in Croissant: "
+            + ", ".join(missing[:20])
+            + ("…" if len(missing) > 20 else "")
+        )
+
+
+def _source_of(rows: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """sentence_id -> its document row."""
+    documents = {d["document_id"]: d for d in rows["documents"]}
+    return {s["sentence_id"]: documents[s["document_id"]] for s in rows["sentences"]}
+
+
+def _csv_rows(descriptor: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -> dict[Any, int]:
+    """(table, record id) -> RFC 7111 row number of the record in csv/<table>.csv."""
+    out = {}
+    for table, key in _key_columns(descriptor).items():
+        for n, row in enumerate(rows[table], start=2):  # row 1 is the header
+            out[(table, row[key])] = n
+    return out
+
+
+def annotation(
+    ev: dict[str, Any], document: dict[str, Any], text: str, csv_row: int
+) -> dict[str, Any]:
+    start, end = ev["start"], ev["end"]
+    exact = text[start:end]
+    if exact != ev["quote"]:  # the build checked this already; never publish a wrong anchor
+        raise EvidenceError(f"evidence {ev['evidence_id']}: quote differs from the source text")
+    return {
+        "id": "#" + quote(ev["evidence_id"], safe="/"),
+        "type": "Annotation",
+        "motivation": "identifying",
+        "body": {
+            "type": "SpecificResource",
+            "source": f"csv/{ev['record_table']}.csv",
+            "selector": {
+                "type": "FragmentSelector",
+                "conformsTo": RFC7111,
+                "value": f"row={csv_row}",
+            },
+            "recordId": ev["record_id"],
+            "recordTable": ev["record_table"],
+            "evidenceRole": ev["role"],
+        },
+        "target": {
+            "type": "SpecificResource",
+            "source": {
+                "id": document["source_path"],
+                "type": "Text",
+                "format": "text/plain",
+                "language": document["language"],
+                "sha256": document["sha256"],
+            },
+            "selector": [
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": exact,
+                    "prefix": text[max(0, start - CONTEXT_WIDTH) : start],
+                    "suffix": text[end : end + CONTEXT_WIDTH],
+                },
+                {"type": "TextPositionSelector", "start": start, "end": end},
+            ],
+        },
+    }
+
+
+def annotations(
+    descriptor: dict[str, Any], rows: dict[str, list[dict[str, Any]]], texts: dict[str, str]
+) -> dict[str, Any]:
+    """An AnnotationCollection with one page holding an Annotation per evidence row.
+
+    `texts` maps document_id to the exact source text the offsets count into."""
+    require_evidence(descriptor, rows)
+    source_of = _source_of(rows)
+    csv_rows = _csv_rows(descriptor, rows)
+    items = []
+    for ev in rows["evidence"]:
+        doc = source_of[ev["sentence_id"]]
+        row = csv_rows.get((ev["record_table"], ev["record_id"]))
+        if row is None:
+            raise EvidenceError(
+                f"evidence {ev['evidence_id']}: record {ev['record_id']} is not in table "
+                f"{ev['record_table']}"
+            )
+        items.append(annotation(ev, doc, texts[doc["document_id"]], row))
+    return {
+        "@context": [ANNO_CONTEXT, EXTRA_CONTEXT],
+        "id": "#annotations",
+        "type": "AnnotationCollection",
+        "label": f"{descriptor['title']}: evidence spans, version {descriptor['version']}",
+        "total": len(items),
+        "first": {"id": "#page1", "type": "AnnotationPage", "startIndex": 0, "items": items},
+    }
