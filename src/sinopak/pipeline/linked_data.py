@@ -25,5 +25,5 @@ def write_linked_data(
         dump(croissant.croissant(descriptor, rows)), encoding="utf-8"
     )
     (pkg / web_annotations.FILE_NAME).write_text(
-        dump(web_annotations.annotations(descriptor, rows, texts)), encoding="utf-8"
+        dump(web_annotations.annotation_collection(descriptor, rows, texts)), encoding="utf-8"
     )

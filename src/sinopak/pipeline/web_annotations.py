@@ -125,7 +125,7 @@ def annotation(
     }
 
 
-def annotations(
+def annotation_collection(
     descriptor: dict[str, Any], rows: dict[str, list[dict[str, Any]]], texts: dict[str, str]
 ) -> dict[str, Any]:
     """An AnnotationCollection with one page holding an Annotation per evidence row.
