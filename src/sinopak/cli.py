@@ -14,6 +14,7 @@ import click
 from .errors import SinopakError
 
 if TYPE_CHECKING:
+    from .validation.diff import Format as DiffFormat
     from .validation.report import ReportFormat, Scope
 
 
@@ -161,6 +162,64 @@ def anchor(root: Path | None, files: tuple[Path, ...]) -> None:
 
     for path, count in anchor_files(find_project(root).seeds, files):
         click.echo(f"{path}: anchored {count} span(s)")
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output: text for people, json for programs, markdown for a changelog.",
+)
+def diff(old: str, new: str, fmt: DiffFormat) -> None:
+    """Compare two versions of a data package (folders, datapackage.json, release zips or
+    URLs) row by row, by primary key: records added, removed and changed (old → new), and
+    schema changes, with the version bump they need."""
+    from .validation.diff import diff as run_diff
+    from .validation.diff import render
+
+    click.echo(render(run_diff(old, new), fmt), nl=False)
+
+
+@main.command()
+@root_option
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Exit 1 if the version bump in pyproject.toml is smaller than the data change needs.",
+)
+@click.option(
+    "--changelog",
+    is_flag=True,
+    help="Print the CHANGELOG's data section for this release, generated from the diff.",
+)
+@click.option(
+    "--previous",
+    default=None,
+    help="The previous release: folder, datapackage.json, zip or URL (default: dist/ at the "
+    "newest git tag vX.Y.Z below the version in pyproject.toml).",
+)
+def release(root: Path | None, check_only: bool, changelog: bool, previous: str | None) -> None:
+    """Check a release against the previous one: removed or retyped tables, fields or
+    categories and removed records need a major bump, added ones a minor bump, corrected values
+    a patch."""
+    from .pipeline.project import find_project
+    from .pipeline.versioning import changelog_section, check_release
+
+    if not (check_only or changelog):
+        raise click.UsageError("give --check, --changelog or both")
+    project = find_project(root)
+    if changelog:
+        click.echo(changelog_section(project, previous), nl=False)
+    if check_only:
+        result = check_release(project, previous)
+        click.echo(result.render())
+        sys.exit(0 if result.ok else 1)
 
 
 @main.command()
