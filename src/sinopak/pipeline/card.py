@@ -9,6 +9,7 @@ from typing import Any
 
 from ..schema.tables import TABLES
 from .render import render
+from .schemaorg import dataset, script_block
 
 SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"))
 
@@ -59,6 +60,7 @@ def card_text(
         citation=citation.splitlines(),
         vocabularies=vocabularies(descriptor),
         editorial=[r for r in rows["statements"] if r["modality"] in ("editorial", "hedged")],
+        jsonld=script_block(dataset(descriptor, rows)),
     )
 
 

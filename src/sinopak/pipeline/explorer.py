@@ -11,6 +11,7 @@ from ..codec import to_json_value
 from ..schema.tables import RECORD_TABLES, TABLES
 from .corpus import citing_records
 from .render import render
+from .schemaorg import dataset, script_block
 
 TONES = ("hedged", "editorial")  # modalities the explorer marks in the text
 KEY = {name: t.primary_key[0] for name, t in TABLES.items() if len(t.primary_key) == 1}
@@ -102,6 +103,7 @@ def explorer_html(
         counts={t: len(rows[t]) for t in RECORD_TABLES},
         timeline=_timeline(rows["events"]),
         payload=payload.replace("</", "<\\/"),
+        jsonld=script_block(dataset(descriptor, rows)),
     )
 
 

@@ -10,6 +10,8 @@ import datetime as dt
 import json
 from typing import Any
 
+from .release import zip_name
+
 # Where the project lives; `[project.urls] Source` in pyproject.toml (a test checks they agree).
 HOMEPAGE = "https://github.com/sinopak/sinopak"
 SCHEMA_ORG = "https://schema.org/"
@@ -87,6 +89,36 @@ def cite_as(descriptor: dict[str, Any]) -> str:
     )
 
 
+def downloads(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
+    """Where to get the data: the release zip, and the two descriptors that list every file
+    with its sha256 (Data Package and Croissant). URLs are relative to the package folder."""
+    return [
+        {
+            "@type": "DataDownload",
+            "name": zip_name(descriptor["version"]),
+            "description": "The whole package: every table as CSV, JSON and Parquet, the "
+            "source texts, the descriptors, the card, the explorer and SQLite.",
+            "contentUrl": zip_name(descriptor["version"]),
+            "encodingFormat": "application/zip",
+        },
+        {
+            "@type": "DataDownload",
+            "name": "datapackage.json",
+            "description": "Frictionless Data Package (v2) descriptor: tables, schemas, "
+            "licences, and the size and sha256 of every file.",
+            "contentUrl": "datapackage.json",
+            "encodingFormat": "application/json",
+        },
+        {
+            "@type": "DataDownload",
+            "name": "croissant.json",
+            "description": "Croissant 1.1 metadata (MLCommons), for ML dataset tools.",
+            "contentUrl": "croissant.json",
+            "encodingFormat": "application/ld+json",
+        },
+    ]
+
+
 def dataset(descriptor: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """The schema.org `Dataset` of this package; distribution URLs are relative to dist/."""
     doc: dict[str, Any] = {
@@ -101,7 +133,6 @@ def dataset(descriptor: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -
         "isAccessibleForFree": True,
         "creator": creators(descriptor),
         "keywords": list(descriptor.get("keywords", [])),
-        "citation": cite_as(descriptor),
     }
     temporal = temporal_coverage(descriptor, rows)
     if temporal:
@@ -109,51 +140,15 @@ def dataset(descriptor: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -
     spatial = spatial_coverage(rows)
     if spatial:
         doc["spatialCoverage"] = spatial
-    doc["distribution"] = [
-        {
-            "@type": "DataDownload",
-            "name": res["path"],
-            "description": res.get("description", ""),
-            "contentUrl": res["path"],
-            "encodingFormat": res["mediatype"],
-            "contentSize": f"{size_of(res)} B",
-            "sha256": sha256_of(res),
-        }
-        for res in file_resources(descriptor)
-    ]
+    doc["distribution"] = downloads(descriptor)
     return doc
 
 
 def script_block(doc: dict[str, Any]) -> str:
-    """`doc` as an HTML script element; `</` is escaped so no value can close the element."""
-    text = json.dumps(doc, ensure_ascii=False, indent=2).replace("</", "<\\/")
+    """`doc` as an HTML script element. `<`, `>` and `&` are written as JSON escapes, so no
+    value can close the element or open a comment, and the text needs no HTML escaping."""
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escape)
     return f'<script type="application/ld+json">\n{text}\n</script>'
 
-
-def parse_script_blocks(text: str) -> list[Any]:
-    """Every `application/ld+json` script block of an HTML (or Markdown) text, parsed."""
-    from html.parser import HTMLParser
-
-    class Collect(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.inside = False
-            self.blocks: list[str] = []
-
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            if tag == "script" and ("type", "application/ld+json") in attrs:
-                self.inside = True
-                self.blocks.append("")
-
-        def handle_endtag(self, tag: str) -> None:
-            if tag == "script":
-                self.inside = False
-
-        def handle_data(self, data: str) -> None:
-            if self.inside:
-                self.blocks[-1] += data
-
-    parser = Collect()
-    parser.feed(text)
-    parser.close()
-    return [json.loads(b) for b in parser.blocks]
