@@ -179,3 +179,14 @@ def test_generation_is_deterministic() -> None:
     first = croissant(sinopak.datapackage(), rows)
     assert first == croissant(sinopak.datapackage(), rows) == DOC
     assert dt.date(2020, 12, 11) in {r["publication_date"] for r in rows["documents"]}
+
+
+def test_the_readme_snippet_loads_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (code,) = [c for c in readme.split("```python\n")[1:] if c.startswith("import mlcroissant")]
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, Any] = {}
+    exec(code.split("```", 1)[0], namespace)
+    assert [plain(r["events/event_id"]) for r in namespace["events"]] == [
+        e["event_id"] for e in sinopak.load("events")
+    ]

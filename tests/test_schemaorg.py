@@ -82,3 +82,10 @@ def test_no_value_can_break_out_of_the_script_element() -> None:
     html = f"<html><head>{script_block(hostile)}</head><body></body></html>"
     assert "</script><script>" not in script_block(hostile)
     assert blocks(html) == [hostile]
+
+
+def test_the_homepage_is_the_project_url() -> None:
+    import tomllib
+
+    with (ROOT / "pyproject.toml").open("rb") as fh:
+        assert tomllib.load(fh)["project"]["urls"]["Source"] == HOMEPAGE

@@ -28,7 +28,7 @@ ANNO_CONTEXT = json.loads((Path(__file__).parent / "data" / "anno.jsonld").read_
 
 OA = "http://www.w3.org/ns/oa#"
 AS = "http://www.w3.org/ns/activitystreams#"
-VOCAB = "https://github.com/sinopak/sinopak/blob/main/docs/CURATION.md#"
+VOCAB = "https://github.com/sinopak/sinopak#"
 RFC7111 = "http://tools.ietf.org/rfc/rfc7111"
 
 

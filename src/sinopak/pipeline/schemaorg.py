@@ -151,4 +151,3 @@ def script_block(doc: dict[str, Any]) -> str:
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(char, escape)
     return f'<script type="application/ld+json">\n{text}\n</script>'
-

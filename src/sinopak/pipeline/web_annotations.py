@@ -16,12 +16,13 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import BuildError
+from .schemaorg import HOMEPAGE
 
 FILE_NAME = "annotations.jsonld"
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_WIDTH = 32  # code points of prefix and suffix
 RFC7111 = "http://tools.ietf.org/rfc/rfc7111"
-VOCAB = "https://github.com/sinopak/sinopak/blob/main/docs/CURATION.md#"
+VOCAB = HOMEPAGE + "#"  # terms of our own, described in the README
 EXTRA_CONTEXT = {
     "sinopak": VOCAB,
     "recordId": "sinopak:recordId",
