@@ -7,11 +7,14 @@ subject of a statement) and, as a model change would, removes one field (events.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
+import http.server
 import io
 import json
 import re
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -333,6 +336,33 @@ def test_changed_categories(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- bad input
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_package_over_http_against_its_corrected_build(
+    three_changes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OLD served on 127.0.0.1 (fetched and verified by the downloader), NEW a folder."""
+    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    handler = functools.partial(Quiet, directory=str(DIST))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/datapackage.json"
+        remote = diff(url, three_changes / "dist").to_dict()
+    finally:
+        server.shutdown()
+        server.server_close()
+    local = diff(DIST, three_changes / "dist").to_dict()
+    assert remote["old"]["target"] == url
+    assert {k: v for k, v in remote.items() if k != "old"} == {
+        k: v for k, v in local.items() if k != "old"
+    }
 
 
 def test_a_zip_and_its_folder_do_not_differ() -> None:

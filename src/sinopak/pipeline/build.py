@@ -29,7 +29,7 @@ STEPS = (
     "check records",
     "make rows",
     "write tables",
-    "write card, explorer, SQLite",
+    "write card, explorer, SQLite, Croissant, annotations",
     "write release",
     "validate",
     "compare",
