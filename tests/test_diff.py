@@ -402,3 +402,34 @@ def test_release_needs_a_flag() -> None:
     result = run("release", "--root", str(ROOT))
     assert result.exit_code == 2
     assert "give --check, --changelog or both" in result.output
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "bump"),
+    [
+        ("0.1.0", "0.1.0", "none"),
+        ("0.1.0", "0.1.1", "patch"),
+        ("0.1.9", "0.2.0", "minor"),
+        ("0.9.3", "1.0.0", "major"),
+        ("1.2.3", "1.10.0", "minor"),  # numbers, not strings
+    ],
+)
+def test_bump_between_versions(old: str, new: str, bump: str) -> None:
+    from sinopak.pipeline.versioning import bump_between
+
+    assert bump_between(old, new) == bump
+
+
+def test_versions_that_go_backwards_or_are_not_semver_are_refused() -> None:
+    from sinopak.pipeline.versioning import ReleaseError, bump_between, next_version
+
+    with pytest.raises(ReleaseError, match=r"the version goes backwards: 0\.2\.0 → 0\.1\.9"):
+        bump_between("0.2.0", "0.1.9")
+    with pytest.raises(ReleaseError, match=r"version '1\.0' is not MAJOR\.MINOR\.PATCH"):
+        bump_between("1.0", "1.0.1")
+    assert [next_version("0.4.2", b) for b in ("major", "minor", "patch", "none")] == [
+        "1.0.0",
+        "0.5.0",
+        "0.4.3",
+        "0.4.2",
+    ]

@@ -95,7 +95,7 @@ def selectors(target: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def test_every_evidence_span_is_one_annotation(expanded: list[dict[str, Any]]) -> None:
     evidence = sinopak.load("evidence")
     nodes = annotation_nodes(expanded)
-    assert DOC["total"] == len(nodes) == len(evidence) == 225
+    assert DOC["total"] == len(nodes) == len(evidence) > 0
     ids = [unquote(urldefrag(n["@id"]).fragment) for n in nodes]
     assert ids == [e["evidence_id"] for e in evidence]
     for n in nodes:
