@@ -136,6 +136,37 @@ def show(record_id: str) -> None:
     for ev in found["evidence"]:
         span = f"[{ev['role']}] {ev['sentence_id']} [{ev['start']}, {ev['end']}): {ev['quote']!r}"
         click.echo(f"  {span}\n      in: {ev['sentence']}")
+    if found["table"] == "events":
+        _show_dating(record_id, found["row"])
+
+
+def _show_dating(event_id: str, row: dict[str, object]) -> None:
+    """An event's sources and the date claims that fixed (or did not fix) its date."""
+    from . import load
+
+    own = str(row["sentence_id"]).split(".")[0]
+    reports = [r for r in load("reports") if r["event_id"] == event_id]
+    click.echo(f"sources: {row['source_count']}")
+    click.echo(f"  {own} (defines the event)")
+    for r in reports:
+        click.echo(f"  {r['document_id']} (report, confidence {r['confidence']})")
+    claims = [c for c in load("date_claims") if c["event_id"] == event_id]
+    click.echo(
+        f"date: {row['date_start'] or '…'} – {row['date_end'] or '…'} ({row['date_method']}, "
+        f"precision {row['date_precision']}, confidence {row['date_confidence']})"
+    )
+    for status in ("used", "discounted"):
+        picked = [c for c in claims if c["status"] == status]
+        click.echo(f"date claims {status}: {len(picked) or 'none'}")
+        for c in picked:
+            phrase = repr(c["text"]) if c["text"] else "(no phrase)"
+            anchor = f" of {c['anchor_event_id']}" if c["anchor_event_id"] else ""
+            click.echo(
+                f"  {c['claim_id']}: {phrase} {c['rule']}{anchor}, {c['part']}: "
+                f"{c['range_start'] or '…'} – {c['range_end'] or '…'} [{c['modality']}]"
+            )
+            if c["discount_reason"]:
+                click.echo(f"      discounted: {c['discount_reason']}")
 
 
 @main.command()

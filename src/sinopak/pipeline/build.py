@@ -48,11 +48,11 @@ def stage(project: Project, *, frictionless: Scope = "all", progress: Progress =
     """
     corpus = load_corpus(project.seeds)
     progress(STEPS[0])
-    errors, resolved = check(corpus)
+    errors, dating = check(corpus)
     if errors:
         raise SeedErrors(errors)
     progress(STEPS[1])
-    rows = build_rows(corpus, resolved)
+    rows = build_rows(corpus, dating)
     progress(STEPS[2])
     project.scratch.mkdir(exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix="stage-", dir=project.scratch))

@@ -60,8 +60,46 @@ def card_text(
         citation=citation.splitlines(),
         vocabularies=vocabularies(descriptor),
         editorial=[r for r in rows["statements"] if r["modality"] in ("editorial", "hedged")],
+        event_dates=event_dates(rows),
+        mention_confidence=_count("confidence", rows, ("mentions",)),
         jsonld=script_block(dataset(descriptor, rows)),
     )
+
+
+def event_dates(rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Per event: its sources, reconciled date and the claims that fixed it (or were left out)."""
+    claims: dict[str, list[dict[str, Any]]] = {}
+    for c in rows["date_claims"]:
+        claims.setdefault(c["event_id"], []).append(c)
+    out = []
+    for e in sorted(rows["events"], key=lambda r: (str(r["date_start"] or ""), r["event_id"])):
+        out.append(
+            {
+                "event_id": e["event_id"],
+                "sources": e["source_count"],
+                "date": _range(e["date_start"], e["date_end"]),
+                "method": e["date_method"],
+                "confidence": e["date_confidence"],
+                "used": [_claim(c) for c in claims.get(e["event_id"], []) if c["status"] == "used"],
+                "discounted": [
+                    f"{_claim(c)}: {_md(c['discount_reason'])}"
+                    for c in claims.get(e["event_id"], [])
+                    if c["status"] == "discounted"
+                ],
+            }
+        )
+    return out
+
+
+def _range(start: Any, end: Any) -> str:
+    if start is not None and start == end:
+        return str(start)
+    return f"{start or '…'} – {end or '…'}"
+
+
+def _claim(c: dict[str, Any]) -> str:
+    phrase = f"“{_md(c['text'])}”" if c["text"] else _md(c["rule"])
+    return f"{phrase} ({c['document_id'][:6]}, {c['part']}: {_range(c['range_start'], c['range_end'])})"
 
 
 def table_view(res: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -7,7 +7,6 @@ with a source, date rules that hold, and coverage of every sentence.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import typing
 from collections.abc import Iterator
@@ -15,14 +14,14 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from ..errors import SeedError
-from ..schema.models import Evidence, Exclusion, Mention, Ref, Statement
+from ..schema.models import Event, Evidence, Exclusion, Mention, Ref, Report, Statement
 from ..schema.tables import TABLES, unwrap
-from . import dates
-from .corpus import Corpus, Document, Unit, citations, units
+from .corpus import Corpus, Document, Unit, citations, document_of, units
+from .dating import Dating, date_everything
 from .segment import Segment
 
 # Fields whose value must appear verbatim in one of the record's own evidence quotes.
-VERBATIM = ("alias", "title", "rank", "topic", "purpose", "content", "attribution_text")
+VERBATIM = ("alias", "title", "rank", "topic", "purpose", "content", "attribution_text", "text")
 
 
 @functools.cache
@@ -54,17 +53,76 @@ def _refs(model: BaseModel) -> Iterator[tuple[tuple[str | int, ...], str, Ref]]:
                 yield (name, *path), v, r
 
 
-def check(corpus: Corpus) -> tuple[list[SeedError], dict[str, dates.ResolvedDate]]:
-    """Run every cross-record check; return the errors and the resolved event dates."""
+def check(corpus: Corpus) -> tuple[list[SeedError], Dating]:
+    """Run every cross-record check; return the errors and the dates of every event."""
     all_units = units(corpus)
     errors, by_id = check_unique_ids(all_units)
     errors += check_references(all_units, by_id)
     errors += check_evidence(all_units, corpus.sentences)
-    events = {u.record_id: u for u in by_id.values() if u.table == "events"}
-    date_errors, resolved = check_dates(corpus, events)
+    errors += check_reports(all_units, by_id)
+    date_errors, dating = date_everything(corpus, all_units)
     errors += date_errors
     errors += check_coverage(corpus, all_units)
-    return errors, resolved
+    return errors, dating
+
+
+def check_reports(all_units: list[Unit], by_id: dict[str, Unit]) -> list[SeedError]:
+    """A report links another document to an event once; its evidence and date claims lie in
+    that document; an event's own claims lie in a document that supports the event."""
+    errors: list[SeedError] = []
+    seen: dict[str, Unit] = {}
+    for unit in all_units:
+        model = unit.model
+        if isinstance(model, Report):
+            event = by_id.get(model.event_id)
+            doc = model.document_id
+            if event is not None and event.table == "events" and event.document_id == doc:
+                errors.append(
+                    unit.error(
+                        f"document {doc} already defines {model.event_id} "
+                        f"({event.loaded.file}:{event.loaded.line_of()}); a report links another "
+                        "document to the event",
+                        "event_id",
+                    )
+                )
+            first = seen.setdefault(unit.record_id, unit)
+            if first is not unit:
+                errors.append(
+                    unit.error(
+                        f"event {model.event_id} is linked twice to the report in document "
+                        f"{doc}; first at {first.loaded.file}:{first.loaded.line_of(*first.path)}."
+                        " Merge the two reports",
+                        "event_id",
+                    )
+                )
+            for i, ev in enumerate(model.evidence):
+                if document_of(ev.sentence_id) != doc:
+                    errors.append(
+                        unit.error(
+                            f"a report's evidence lies in one document ({doc}); found "
+                            f"{ev.sentence_id}",
+                            "evidence",
+                            i,
+                            "sentence_id",
+                        )
+                    )
+        if isinstance(model, (Report, Event)):
+            docs = {document_of(ev.sentence_id) for ev in model.evidence}
+            for i, claim in enumerate(model.date_claims):
+                for j, ev in enumerate(claim.evidence):
+                    if document_of(ev.sentence_id) not in docs:
+                        errors.append(
+                            unit.error(
+                                f"a date claim cites {ev.sentence_id}, in a document that is not "
+                                f"the {unit.table[:-1]}'s own ({', '.join(sorted(docs))})",
+                                "date_claims",
+                                i,
+                                "evidence",
+                                j,
+                                "sentence_id",
+                            )
+                        )
+    return errors
 
 
 def check_unique_ids(all_units: list[Unit]) -> tuple[list[SeedError], dict[str, Unit]]:
@@ -73,7 +131,7 @@ def check_unique_ids(all_units: list[Unit]) -> tuple[list[SeedError], dict[str, 
     seen: dict[str, Unit] = {}
     for unit in all_units:
         first = seen.setdefault(unit.record_id, unit)
-        if first is not unit:
+        if first is not unit and unit.table != "reports":  # check_reports explains those
             errors.append(
                 unit.error(
                     f"duplicate id {unit.record_id!r}; first defined at "
@@ -169,13 +227,6 @@ def _check_verbatim(unit: Unit) -> Iterator[SeedError]:
                 f"{verbatim!r} is in none of its quotes",
                 field_name,
             )
-    date_text = getattr(getattr(unit.model, "date", None), "text", None)
-    if date_text is not None and not any(date_text in q for q in quotes):
-        yield unit.error(
-            f"date.text must appear verbatim in the record's evidence; {date_text!r} is in "
-            "none of its quotes",
-            *("date", "text"),
-        )
 
 
 def _check_mention(unit: Unit, mention: Mention) -> Iterator[SeedError]:
@@ -258,48 +309,3 @@ def _check_statement(unit: Unit, st: Statement) -> Iterator[SeedError]:
             "an attributed statement needs attribution_text (the words that attribute it)",
             "attribution_text",
         )
-
-
-def check_dates(
-    corpus: Corpus, events: dict[str, Unit]
-) -> tuple[list[SeedError], dict[str, dates.ResolvedDate]]:
-    """Resolve every event's date by its rule, anchor events first; return errors and dates."""
-    publication = _publication_dates(corpus)
-    resolved: dict[str, dates.ResolvedDate] = {}
-    errors: list[SeedError] = []
-
-    def resolve(event_id: str, stack: tuple[str, ...] = ()) -> dates.ResolvedDate:
-        if event_id in resolved:
-            return resolved[event_id]
-        if event_id in stack:
-            raise dates.DateError(
-                "date.anchor_event_id",
-                "anchor events form a cycle: " + " -> ".join((*stack, event_id)),
-            )
-        unit = events[event_id]
-
-        def anchor(other: str) -> dates.ResolvedDate:
-            if other not in events:
-                raise dates.DateError("date.anchor_event_id", f"unknown event {other!r}")
-            return resolve(other, (*stack, event_id))
-
-        spec = unit.model.date  # type: ignore[attr-defined]
-        resolved[event_id] = dates.resolve(spec, _record_publication(unit, publication), anchor)
-        return resolved[event_id]
-
-    for event_id, unit in events.items():
-        try:
-            resolve(event_id)
-        except dates.DateError as exc:
-            errors.append(unit.error(str(exc), *exc.field.split(".")))
-    return errors, resolved
-
-
-def _publication_dates(corpus: Corpus) -> dict[str, dt.date]:
-    return {d.seed.document_id: d.source.publication_date for d in corpus.documents}
-
-
-def _record_publication(unit: Unit, publication: dict[str, dt.date]) -> dt.date:
-    """Publication date of the document the record's first evidence span cites."""
-    sid = unit.model.evidence[0].sentence_id
-    return publication.get(sid.split(".")[0], min(publication.values()))

@@ -9,8 +9,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ..errors import SeedError
-from ..schema.models import Alias, DocumentSeed, Exclusion, PackageSeed, Record
-from .seeds import Loaded, load_documents, load_package, load_records, record_id
+from ..schema.models import Alias, DateClaim, DocumentSeed, Exclusion, PackageSeed, Record
+from .seeds import Loaded, load_documents_located, load_package, load_records, record_id
 from .segment import Segment, segment
 from .sources import SourceText, read_source
 
@@ -20,6 +20,10 @@ class Document:
     seed: DocumentSeed
     source: SourceText
     sentences: list[Segment]
+    loaded: Loaded | None = None  # where the document is registered, for error lines
+
+    def line_of(self, *field: str | int) -> int | None:
+        return None if self.loaded is None else self.loaded.line_of(*field)
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ def load_corpus_texts(seeds: Path) -> Corpus:
     """The package metadata and the verified, segmented sources (records not read)."""
     package = load_package(seeds)
     documents = []
-    for seed in load_documents(seeds):
+    for seed, loaded in load_documents_located(seeds):
         path = seeds / seed.file
         if path.resolve().parent != seeds.resolve() or "/" in seed.file:
             raise SeedError(
@@ -54,13 +58,20 @@ def load_corpus_texts(seeds: Path) -> Corpus:
             )
         source = read_source(path, seed.document_id, seed.sha256)
         documents.append(
-            Document(seed, source, segment(seed.document_id, source.text, source.metadata_end))
+            Document(
+                seed, source, segment(seed.document_id, source.text, source.metadata_end), loaded
+            )
         )
     return Corpus(package, documents, [])
 
 
 # Nested lists of authored records that become link tables of their own.
-CHILDREN = {"aliases": "aliases", "participants": "participants", "parties": "agreement_parties"}
+CHILDREN = {
+    "aliases": "aliases",
+    "participants": "participants",
+    "parties": "agreement_parties",
+    "date_claims": "date_claims",
+}
 
 
 @dataclass(frozen=True)
@@ -72,7 +83,12 @@ class Unit:
     model: Record
     loaded: Loaded
     path: tuple[str | int, ...]  # inside the top-level record; () for the record itself
-    parent_id: str | None = None
+    parent_id: str | None = None  # for a date claim: its event, also when a report holds it
+
+    @property
+    def document_id(self) -> str:
+        """The document of the unit's first evidence span."""
+        return document_of(self.model.evidence[0].sentence_id)
 
     def error(self, message: str, *field: str | int) -> SeedError:
         full = (*self.path, *field)
@@ -92,9 +108,17 @@ def child_id(parent_id: str, child: BaseModel, index: int) -> str:
     return f"{parent_id}/{entity.removeprefix('ent.')}"
 
 
+def document_of(sentence_id: str) -> str:
+    return sentence_id.split(".")[0]
+
+
 def units(corpus: Corpus) -> list[Unit]:
-    """Every record that carries evidence, parents before their children, in seed order."""
+    """Every record that carries evidence, parents before their children, in seed order.
+
+    A date claim's id is `<event_id>/<document_id>.c<n>`, numbered per event and document, so
+    adding a report of an event never renumbers the claims already published."""
     out: list[Unit] = []
+    claims: dict[tuple[str, str], int] = {}
     for loaded in corpus.records:
         model = loaded.model
         if not isinstance(model, Record):
@@ -104,6 +128,13 @@ def units(corpus: Corpus) -> list[Unit]:
         out.append(Unit(rid, loaded.kind, model, loaded, ()))
         for attr, table in CHILDREN.items():
             for i, child in enumerate(getattr(model, attr, ())):
+                if isinstance(child, DateClaim):
+                    event_id = getattr(model, "event_id")
+                    doc = document_of(child.evidence[0].sentence_id)
+                    n = claims[event_id, doc] = claims.get((event_id, doc), 0) + 1
+                    cid = f"{event_id}/{doc}.c{n}"
+                    out.append(Unit(cid, table, child, loaded, (attr, i), event_id))
+                    continue
                 out.append(Unit(child_id(rid, child, i), table, child, loaded, (attr, i), rid))
     return out
 

@@ -30,55 +30,98 @@ def _segments(text: str, start: int, end: int, spans: list[tuple[int, int, str]]
     return out
 
 
-def _timeline(events: list[dict[str, Any]]) -> dict[str, Any]:
-    """Bars for every event, on a linear axis over the events' years; open bounds fade."""
-    dated = [e for e in events if e["date_end"] is not None]
-    years = sorted({d.year for e in dated for d in (e["date_start"], e["date_end"]) if d})
-    recent = [y for y in years if y >= years[-1] - 1] if years else []
-    lo = dt.date(min(recent), 1, 1) if recent else dt.date(2000, 1, 1)
-    hi = dt.date(max(recent), 12, 31) if recent else dt.date(2000, 12, 31)
-    span = (hi - lo).days + 1
-    width = 760.0
-    rows = []
-    earlier = []
-    for e in sorted(dated, key=lambda e: (e["date_end"], e["date_start"] or lo, e["event_id"])):
-        start = e["date_start"]
-        if e["date_end"] < lo:
-            earlier.append(e)
-            continue
-        open_start = start is None or start < lo
-        s = lo if open_start else start
-        x = (s - lo).days / span * width
-        w = max(((e["date_end"] - s).days + 1) / span * width, 2.0)
-        rows.append(
-            {
-                "id": e["event_id"],
-                "label": e["label"],
-                "x": round(x, 1),
-                "w": round(w, 1),
-                "open": open_start,
-                "precision": e["date_precision"],
-                "range": f"{start or '…'} – {e['date_end']}",
-            }
-        )
-    ticks = []
+def _axis(dated: list[dict[str, Any]]) -> tuple[dt.date, dt.date]:
+    """Whole months around the events of the latest two years (older ones are listed apart)."""
+    ends = [e["date_end"] for e in dated]
+    if not ends:
+        return dt.date(2000, 1, 1), dt.date(2000, 12, 31)
+    last = max(ends)
+    recent = [e for e in dated if e["date_end"].year >= last.year - 1]
+    first = min((e["date_start"] or e["date_end"]) for e in recent)
+    first = max(first, dt.date(last.year - 1, 1, 1))
+    lo = first.replace(day=1)
+    hi = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return lo, hi
+
+
+def _ticks(lo: dt.date, hi: dt.date, x: Any) -> list[dict[str, Any]]:
+    """Weekly ticks (Mondays) on a short axis, else the first of every quarter."""
+    out = []
+    if (hi - lo).days <= 124:
+        d = lo + dt.timedelta(days=(7 - lo.weekday()) % 7)
+        while d <= hi:
+            out.append({"x": x(d), "label": d.strftime("%d %b")})
+            d += dt.timedelta(days=7)
+        return out
     for year in range(lo.year, hi.year + 1):
         for month in (1, 4, 7, 10):
             d = dt.date(year, month, 1)
-            ticks.append(
-                {"x": round((d - lo).days / span * width, 1), "label": d.strftime("%b %Y")}
-            )
+            if lo <= d <= hi:
+                out.append({"x": x(d), "label": d.strftime("%b %Y")})
+    return out
+
+
+def _timeline(events: list[dict[str, Any]], claims: list[dict[str, Any]]) -> dict[str, Any]:
+    """A bar per event (its reconciled range) with a thin bar per date claim under it; open
+    bounds fade; events before the axis are listed apart."""
+    dated = [e for e in events if e["date_end"] is not None]
+    lo, hi = _axis(dated)
+    span = (hi - lo).days + 1
+    width = 760.0
+
+    def x(d: dt.date) -> float:
+        return round((min(max(d, lo), hi + dt.timedelta(days=1)) - lo).days / span * width, 1)
+
+    def bar(start: dt.date | None, end: dt.date | None) -> dict[str, Any]:
+        s = lo if start is None or start < lo else start
+        e = hi if end is None or end > hi else end
+        return {"x": x(s), "w": max(round(x(e + dt.timedelta(days=1)) - x(s), 1), 2.0),
+                "open": start is None or start < lo or end is None or end > hi}
+
+    by_event: dict[str, list[dict[str, Any]]] = {}
+    for c in claims:
+        by_event.setdefault(c["event_id"], []).append(c)
+    rows = []
+    earlier = []
+    y = 18
+    for e in sorted(dated, key=lambda e: (e["date_end"], e["date_start"] or lo, e["event_id"])):
+        if e["date_end"] < lo:
+            earlier.append(e)
+            continue
+        own = by_event.get(e["event_id"], [])
+        row = {
+            "id": e["event_id"],
+            "label": e["label"],
+            "y": y,
+            "precision": e["date_precision"],
+            "range": f"{e['date_start'] or '…'} – {e['date_end']}",
+            **bar(e["date_start"], e["date_end"]),
+            "claims": [
+                {
+                    "id": c["claim_id"],
+                    "y": y + 13 + 5 * i,
+                    "status": c["status"],
+                    "title": f"{c['document_id']}: {c['text'] or c['rule']} "
+                    f"({c['range_start'] or '…'} – {c['range_end'] or '…'}, {c['status']})",
+                    **bar(c["range_start"], c["range_end"]),
+                }
+                for i, c in enumerate(own)
+            ],
+        }
+        rows.append(row)
+        y += 18 + 5 * len(own)
     return {
         "rows": rows,
-        "ticks": ticks,
+        "ticks": _ticks(lo, hi, x),
         "width": width,
+        "height": y + 12,
         "lo": lo,
         "hi": hi,
         "earlier": [
             {
                 "id": e["event_id"],
                 "label": e["label"],
-                "range": f"{e['date_start']} – {e['date_end']}",
+                "range": f"{e['date_start'] or '…'} – {e['date_end']}",
             }
             for e in earlier
         ],
@@ -93,7 +136,11 @@ def explorer_html(
     records = _records(rows)
     ev_index = _evidence_index(evidence, records)
     citing = citing_records((ev["sentence_id"], ev["record_id"]) for ev in evidence)
-    data = {"records": records, "evidence": ev_index, "citing": citing}
+    related: dict[str, list[str]] = {}
+    for table in ("reports", "date_claims"):
+        for r in rows[table]:
+            related.setdefault(r["event_id"], []).append(r[KEY[table]])
+    data = {"records": records, "evidence": ev_index, "citing": citing, "related": related}
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return render(
         "explorer.html.j2",
@@ -101,7 +148,7 @@ def explorer_html(
         documents=_documents(rows, texts, records, ev_index, citing),
         tables=RECORD_TABLES,
         counts={t: len(rows[t]) for t in RECORD_TABLES},
-        timeline=_timeline(rows["events"]),
+        timeline=_timeline(rows["events"], rows["date_claims"]),
         payload=payload.replace("</", "<\\/"),
         jsonld=script_block(dataset(descriptor, rows)),
     )

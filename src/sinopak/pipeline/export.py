@@ -15,7 +15,8 @@ from ..layout import FORMATS, resource_name, resource_path, size_key
 from ..schema.models import PackageSeed
 from ..schema.table_schema import MEDIATYPES, PROFILE, arrow_schema, table_schema
 from ..schema.tables import TABLES, Table
-from .corpus import Corpus
+from .corpus import Corpus, Document
+from .dating import document_date
 
 FORMULA_NOTE = (
     "CSV injection guard (OWASP): a text cell beginning with = + - @ TAB or CR, after any "
@@ -131,6 +132,16 @@ def table_resource(table: Table, fmt: str, path: Path) -> dict[str, Any]:
     return res
 
 
+def _dated(doc: Document) -> str:
+    """A document's date as known: exact, or the upper bound of its range."""
+    date = document_date(doc)
+    if date.exact and date.latest is not None:
+        return f"dated {date.latest.isoformat()}"
+    if date.latest is not None:
+        return f"published on or before {date.latest.isoformat()}"
+    return "date unknown"
+
+
 def write_sources(out: Path, corpus: Corpus) -> list[tuple[dict[str, Any], dict[str, str]]]:
     """Copy each source article; return its resource and its entry in `sources`."""
     (out / "sources").mkdir()
@@ -140,8 +151,7 @@ def write_sources(out: Path, corpus: Corpus) -> list[tuple[dict[str, Any], dict[
         shutil.copyfile(doc.source.path, target)
         size, digest = file_facts(target)
         title = (
-            f"News article of {doc.source.publication_date.isoformat()} "
-            f"({doc.seed.document_id}); publisher "
+            f"News report {doc.seed.document_id}, {_dated(doc)}; publisher "
             f"{doc.seed.publisher or 'not stated in the source'}"
         )
         resource = {

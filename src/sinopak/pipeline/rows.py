@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import Any
 
 from ..errors import SeedError, SeedErrors
-from ..schema.models import Entity, Event, Mention, Post, Record, Statement
+from ..schema.models import DateClaim, Entity, Event, Mention, Post, Record, Report, Statement
 from ..schema.tables import CURATION_FIELDS, TABLES, own_fields
 from ..schema.vocabularies import EVENT_CODES
-from . import dates
 from .corpus import Corpus, Document, Unit, citations, exclusion_reasons, units
+from .dating import ClaimResult, Dating, EventDating, date_reason, document_date
 from .segment import Segment
 
 Row = dict[str, Any]
@@ -27,17 +28,17 @@ def iso_codes(name: str) -> tuple[str, str]:
     return country.alpha_2, country.alpha_3
 
 
-def build_rows(corpus: Corpus, resolved: dict[str, dates.ResolvedDate]) -> dict[str, list[Row]]:
+def build_rows(corpus: Corpus, dating: Dating) -> dict[str, list[Row]]:
     """Rows for every table, columns in schema order, sorted by primary key."""
     out: dict[str, list[Row]] = {name: [] for name in TABLES}
     out["documents"] = [document_row(doc) for doc in corpus.documents]
     out["sentences"] = [sentence_row(seg) for doc in corpus.documents for seg in doc.sentences]
     all_units = units(corpus)
-    publication = {d.seed.document_id: d.source.publication_date for d in corpus.documents}
+    publication = {d.seed.document_id: document_date(d).latest for d in corpus.documents}
     errors: list[SeedError] = []
     for unit in all_units:
         try:
-            derived = derived_columns(unit, publication, resolved)
+            derived = derived_columns(unit, publication, dating)
         except SeedError as exc:
             errors.append(exc)
             continue
@@ -53,13 +54,21 @@ def build_rows(corpus: Corpus, resolved: dict[str, dates.ResolvedDate]) -> dict[
 
 def document_row(doc: Document) -> Row:
     s = doc.seed
+    date = document_date(doc)
     return {
         "document_id": s.document_id,
         "title": s.title,
         "publisher": s.publisher,
         "url": s.url,
         "language": s.language,
-        "publication_date": doc.source.publication_date,
+        "text_scope": s.text_scope,
+        "metadata_date": doc.source.metadata_date,
+        "date_basis": s.date_basis,
+        "date_text": s.date_text,
+        "date_earliest": date.earliest,
+        "date_latest": date.latest,
+        "date_reason": date_reason(doc),
+        "note": s.note,
         "source_path": f"sources/{s.file}",
         "sha256": doc.source.sha256,
         "char_count": len(doc.source.text),
@@ -81,11 +90,10 @@ def sentence_row(seg: Segment) -> Row:
     }
 
 
-def derived_columns(
-    unit: Unit, publication: dict[str, dt.date], resolved: dict[str, dates.ResolvedDate]
-) -> Row:
+def derived_columns(unit: Unit, publication: dict[str, dt.date | None], dating: Dating) -> Row:
     """The derived columns of a record: a country's ISO codes, a post's as-of date, an event's
-    dates and codes. Raises SeedError when a country name has no ISO code."""
+    dates and codes, a claim's days, a report's keys. Raises SeedError when a country name has
+    no ISO code."""
     model = unit.model
     if isinstance(model, Entity):
         codes: tuple[str | None, str | None] = (None, None)
@@ -97,23 +105,41 @@ def derived_columns(
         return {"iso3166_alpha2": codes[0], "iso3166_alpha3": codes[1]}
     if isinstance(model, Post):
         current = model.as_of_event_id is None
-        doc_id = model.evidence[0].sentence_id.split(".")[0]
-        return {"as_of_date": publication[doc_id] if current else None}
+        return {"as_of_date": publication[unit.document_id] if current else None}
     if isinstance(model, Event):
-        return event_columns(resolved[model.event_id], model.event_type)
+        return event_columns(dating.events[model.event_id], model.event_type)
+    if isinstance(model, DateClaim):
+        return claim_columns(dating.claims[unit.record_id])
+    if isinstance(model, Report):
+        return {"report_id": model.report_id, "document_id": model.document_id}
     return {}
 
 
-def event_columns(d: dates.ResolvedDate, event_type: str) -> Row:
-    plover, mode, cameo = EVENT_CODES[event_type]
+def claim_columns(c: ClaimResult) -> Row:
+    assert c.span is not None
+    weekday = c.span.weekday
     return {
-        "date_text": d.text,
-        "date_start": d.start,
-        "date_end": d.end,
+        "document_id": c.document_id,
+        "weekday": None if weekday is None else calendar.day_name[weekday],
+        "range_start": c.span.start,
+        "range_end": c.span.end,
+        "status": "used" if c.used else "discounted",
+    }
+
+
+def event_columns(d: EventDating, event_type: str) -> Row:
+    plover, mode, cameo = EVENT_CODES[event_type]
+    outer = d.date.outer
+    return {
+        "date_start": outer.start,
+        "date_end": outer.end,
         "date_precision": d.precision,
         "date_method": d.method,
-        "date_rule": d.rule,
+        "date_confidence": d.confidence,
+        "date_anchor_event_id": d.anchor_event_id,
         "date_reason": d.reason,
+        "date_claim_count": len(d.claims),
+        "source_count": d.source_count,
         "plover_event": plover,
         "plover_mode": mode,
         "cameo_code": cameo,

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import SeedError, SeedErrors
-from ..schema.models import KINDS, DocumentSeed, PackageSeed
+from ..schema.models import KINDS, DocumentSeed, PackageSeed, Report
 from .safe_yaml import Located, Path_, load_yaml
 
 
@@ -38,6 +38,8 @@ class Loaded:
 
 
 def record_id(model: BaseModel) -> str | None:
+    if isinstance(model, Report):
+        return model.report_id
     for name in type(model).model_fields:
         if name.endswith("_id"):
             value = getattr(model, name)
@@ -99,16 +101,22 @@ def _inner_model(annotation: Any) -> Any:
 
 def load_documents(seeds: Path) -> list[DocumentSeed]:
     """Read seeds/documents.yaml."""
+    return [seed for seed, _ in load_documents_located(seeds)]
+
+
+def load_documents_located(seeds: Path) -> list[tuple[DocumentSeed, Loaded]]:
+    """Read seeds/documents.yaml; each document with where it is (for error lines)."""
     display = "seeds/documents.yaml"
     located = load_yaml(seeds / "documents.yaml", display)
     data = located.value
     if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
         raise SeedError("expected a mapping with a 'documents' list", file=display, line=1)
-    out: list[DocumentSeed] = []
+    out: list[tuple[DocumentSeed, Loaded]] = []
     errors: list[SeedError] = []
     for i, raw in enumerate(data["documents"]):
         try:
-            out.append(DocumentSeed.model_validate(raw))
+            seed = DocumentSeed.model_validate(raw)
+            out.append((seed, Loaded("documents", seed, display, located, ("documents", i))))
         except ValidationError as exc:
             errors.extend(
                 _validation_errors(exc, DocumentSeed, raw, located, ("documents", i), display)

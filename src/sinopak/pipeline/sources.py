@@ -10,8 +10,8 @@ from pathlib import Path
 
 from ..errors import SourceError
 
-# The file opens with `date YYYY-MM-DD` (after optional whitespace), on the same line as the
-# first sentence. It is metadata, not text of the article.
+# The file may open with `date YYYY-MM-DD` (after optional whitespace), on the same line as the
+# first sentence. It is metadata, not text of the document: published on or before that date.
 METADATA_RE = re.compile(r"\A\s*date (\d{4}-\d{2}-\d{2})\s+")
 
 
@@ -23,8 +23,8 @@ class SourceText:
     path: Path
     text: str
     sha256: str
-    publication_date: dt.date
-    metadata_end: int  # code-point offset where the article text starts
+    metadata_date: dt.date | None  # None when the file has no metadata line
+    metadata_end: int  # code-point offset where the document's text starts (0 without one)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -49,10 +49,7 @@ def read_source(path: Path, document_id: str, expected_sha256: str) -> SourceTex
         raise SourceError(f"{path}: not valid UTF-8 at byte {exc.start}") from None
     match = METADATA_RE.match(text)
     if not match:
-        raise SourceError(
-            f"{path}:1: expected a metadata line 'date YYYY-MM-DD' at the start, "
-            f"found {text[:30]!r}"
-        )
+        return SourceText(document_id, path, text, digest, None, 0)
     try:
         date = dt.date.fromisoformat(match.group(1))
     except ValueError:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -54,7 +54,10 @@ if TYPE_CHECKING:  # the type checker reads the Literals `sinopak build` generat
         Basis,
         Confidence,
         CoverageStatus,
+        ClaimPart,
+        ClaimStatus,
         CurationStatus,
+        DateBasis,
         DateMethod,
         DatePrecision,
         DateRule,
@@ -70,6 +73,7 @@ if TYPE_CHECKING:  # the type checker reads the Literals `sinopak build` generat
         RelationType,
         SentenceKind,
         SpeechType,
+        TextScope,
     )
 else:  # at run time they are built from the vocabularies themselves
     globals().update(literals())
@@ -169,21 +173,42 @@ class Mention(Record):
         return self
 
 
-class DateSpec(BaseModel):
-    """How an event's date is obtained: a named rule, or an explicit inferred range."""
+class DateClaim(Record):
+    """One document's date phrase for an event: what day(s) it allows, by a named rule.
+
+    The document is the one its evidence cites. The build intersects an event's claims; a
+    claim the curator discounts (with `discount_reason`) is published but left out.
+    """
+
+    # a curator_range's start and end are published as the computed range_start / range_end
+    NOT_COLUMNS: ClassVar[tuple[str, ...]] = ("start", "end")
+
+    text: Text | None = Field(
+        default=None, description="The date phrase, verbatim (null only for curator_range)."
+    )
+    rule: DateRule = Field(description="How the phrase becomes days (docs/CURATION.md, Dates).")
+    part: ClaimPart = Field(default="day", description="Which day of the event it dates.")
+    modality: Modality = Field(
+        default="asserted", description="How the document presents the date (hedged stays so)."
+    )
+    anchor_event_id: Annotated[EventId, Ref("events")] | None = Field(
+        default=None, description="The event an anchored rule is relative to."
+    )
+    start: dt.date | None = Field(default=None, description="curator_range only: first day.")
+    end: dt.date | None = Field(default=None, description="curator_range only: last day.")
+    reason: Text | None = Field(default=None, description="curator_range only: why.")
+    discount_reason: Text | None = Field(
+        default=None, description="A curator's judgement to leave the claim out, and why."
+    )
+
+
+class EventDate(BaseModel):
+    """A date typed by hand: only a cross-check, it must equal what the claims give."""
 
     model_config = STRICT
 
-    text: Text | None = Field(default=None, description="The date phrase, verbatim.")
-    rule: DateRule | None = Field(
-        default=None, description="Resolution rule (docs/CURATION.md, Dates)."
-    )
-    anchor_event_id: Annotated[EventId, Ref("events")] | None = None
     start: dt.date | None = None
     end: dt.date | None = None
-    precision: DatePrecision | None = None
-    method: DateMethod | None = None
-    reason: Text | None = None
 
 
 class Participant(Record):
@@ -216,7 +241,12 @@ class Event(Record):
     place_basis: Basis | None = Field(
         default=None, description="Whether the place is stated or inferred."
     )
-    date: DateSpec = Field(description="Date phrase and rule (authoring only).")
+    date_claims: list[DateClaim] = Field(
+        default_factory=list, description="This document's date phrases for the event."
+    )
+    date: EventDate | None = Field(
+        default=None, description="Optional hand-typed range, checked against the claims."
+    )
     participants: list[Participant] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -225,6 +255,27 @@ class Event(Record):
         if any(given) and not all(given):
             raise ValueError("place_id, place_precision and place_basis go together")
         return self
+
+
+class Report(Record):
+    """A curated link: another document reports an event already recorded.
+
+    The evidence (in that document) shows the report; `confidence` is the curator's judgement
+    that it is the same event. The report's own date phrases are its `date_claims`.
+    """
+
+    event_id: Annotated[EventId, Ref("events")] = Field(description="The event reported.")
+    date_claims: list[DateClaim] = Field(
+        default_factory=list, description="The document's date phrases for the event."
+    )
+
+    @property
+    def document_id(self) -> str:
+        return self.evidence[0].sentence_id.split(".")[0]
+
+    @property
+    def report_id(self) -> str:
+        return f"{self.event_id}/{self.document_id}"
 
 
 class Party(Record):
@@ -294,7 +345,7 @@ class Exclusion(BaseModel):
 
 
 class DocumentSeed(BaseModel):
-    """A source article as registered in seeds/documents.yaml."""
+    """A source document as registered in seeds/documents.yaml, with what is known of its date."""
 
     model_config = STRICT
 
@@ -305,6 +356,24 @@ class DocumentSeed(BaseModel):
     publisher: Text | None = None
     url: Text | None = None
     language: Text
+    text_scope: TextScope
+    date_basis: DateBasis
+    date_text: Text | None = None
+    date: dt.date | None = None
+    date_earliest: dt.date | None = None
+    date_earliest_reason: Text | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _date_fields_agree(self) -> DocumentSeed:
+        dated = self.date_text is not None and self.date is not None
+        if self.date_basis == "text" and not dated:
+            raise ValueError("date_basis 'text' needs date_text (verbatim) and date")
+        if self.date_basis != "text" and (self.date_text or self.date):
+            raise ValueError(f"date_text and date go with date_basis 'text', not {self.date_basis!r}")
+        if (self.date_earliest is None) != (self.date_earliest_reason is None):
+            raise ValueError("date_earliest and date_earliest_reason go together")
+        return self
 
 
 class License(BaseModel):
@@ -349,6 +418,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "posts": Post,
     "mentions": Mention,
     "events": Event,
+    "reports": Report,
     "agreements": Agreement,
     "statements": Statement,
     "relations": Relation,
@@ -365,7 +435,20 @@ class DocumentRow(BaseModel):
     publisher: Text | None = Field(description="Publisher; null when the source does not say.")
     url: Text | None = Field(description="Where it was published; null when unknown.")
     language: Text = Field(description="BCP 47 language tag.")
-    publication_date: dt.date = Field(description="From the file's metadata line `date …`.")
+    text_scope: TextScope = Field(description="full, or excerpt (only the opening is stored).")
+    metadata_date: dt.date | None = Field(
+        description="The file's metadata line `date …`: published on or before; null if none."
+    )
+    date_basis: DateBasis = Field(description="text, metadata or unknown.")
+    date_text: Text | None = Field(description="The date written in the text, verbatim.")
+    date_earliest: dt.date | None = Field(
+        description="Earliest possible publication date; null when open."
+    )
+    date_latest: dt.date | None = Field(
+        description="Latest possible publication date; null when unknown."
+    )
+    date_reason: Text | None = Field(description="What the date range rests on.")
+    note: Text | None = Field(description="Curator's note on the document.")
     source_path: Text = Field(description="Path of the exact source text in this package.")
     sha256: Text = Field(description="sha256 of the source file's bytes.")
     char_count: int = Field(description="Length of the source text in code points.")
@@ -423,9 +506,9 @@ class AliasKey(BaseModel):
 
 class PostDerived(BaseModel):
     as_of_date: dt.date | None = Field(
-        description="Derived: the cited article's publication "
-        "date when the post is given as current (as_of_event_id "
-        "is null); otherwise null, see the event's dates."
+        description="Derived: the latest possible publication date of the cited document "
+        "(documents.date_latest) when the post is given as current (as_of_event_id is null); "
+        "otherwise null, see the event's dates."
     )
 
 
@@ -437,20 +520,51 @@ class MentionReferentRow(BaseModel):
 
 
 class EventCodes(BaseModel):
-    date_text: Text | None = Field(description="The date phrase, verbatim from the article.")
-    date_start: dt.date | None = Field(description="Earliest possible date; null when open.")
-    date_end: dt.date | None = Field(description="Latest possible date; null when open.")
-    date_precision: DatePrecision = Field(
-        description="day, week, month, year or unknown; agrees with the range."
+    date_start: dt.date | None = Field(
+        description="Derived: earliest possible (start) date, the intersection of the event's "
+        "date claims; null when open."
     )
-    date_method: DateMethod = Field(description="stated, resolved, inferred or bounded.")
-    date_rule: Text | None = Field(
-        description="The rule that resolved the phrase (rules in docs/CURATION.md, Dates)."
+    date_end: dt.date | None = Field(
+        description="Derived: latest possible (end) date from the claims; null when open."
     )
-    date_reason: Text | None = Field(description="Why an inferred range is what it is.")
+    date_precision: DatePrecision = Field(description="Derived: how exactly the bounds are known.")
+    date_method: DateMethod = Field(description="Derived: how the claims date the event.")
+    date_confidence: Confidence = Field(
+        description="Derived: high only if a firm claim (not hedged; stated, or from a "
+        "document dated in its text) or two documents' claims fix the date."
+    )
+    date_anchor_event_id: Annotated[EventId, Ref("events")] | None = Field(
+        description="The event an anchored claim of this event is relative to."
+    )
+    date_reason: Text | None = Field(description="Why a curator's range is what it is.")
+    date_claim_count: int = Field(description="Date claims, used or discounted.")
+    source_count: int = Field(description="Documents whose evidence supports the event.")
     plover_event: Text = Field(description="Derived from event_type: PLOVER event category.")
     plover_mode: Text | None = Field(description="Derived from event_type: PLOVER mode.")
     cameo_code: Text = Field(description="Derived from event_type: CAMEO code.")
+
+
+class ClaimKey(BaseModel):
+    claim_id: ChildId = Field(description="`<event_id>/<document_id>.c<n>`, n from 1.")
+    event_id: Annotated[EventId, Ref("events")] = Field(description="The event dated.")
+    document_id: Annotated[DocumentId, Ref("documents")] = Field(description="Whose phrase.")
+
+
+class ClaimDerived(BaseModel):
+    weekday: Text | None = Field(description="Derived: the weekday the phrase names, if any.")
+    range_start: dt.date | None = Field(
+        description="Derived: first day the phrase allows; null when open."
+    )
+    range_end: dt.date | None = Field(
+        description="Derived: last day the phrase allows; null when open."
+    )
+    status: ClaimStatus = Field(description="used, or discounted (see discount_reason).")
+
+
+class ReportKey(BaseModel):
+    report_id: ChildId = Field(description="`<event_id>/<document_id>`.")
+    event_id: Annotated[EventId, Ref("events")] = Field(description="The event reported.")
+    document_id: Annotated[DocumentId, Ref("documents")] = Field(description="The document.")
 
 
 class ParticipantKey(BaseModel):

@@ -23,9 +23,19 @@ from .vocabularies import meanings
 
 __all__ = ["RECORD_TABLES", "TABLES", "Column", "ColumnType", "Table", "row_model"]
 
-# Fields of authored records that are not columns: nested lists become link tables, the date
-# spec becomes date_* columns, evidence goes to the evidence table.
-NOT_COLUMNS = {"evidence", "aliases", "participants", "parties", "referents", "subjects", "date"}
+# Fields of authored records that are not columns: nested lists become tables of their own, an
+# event's typed date is only checked against the computed date columns, evidence goes to the
+# evidence table. A model may name more in its `NOT_COLUMNS` class variable.
+NOT_COLUMNS = {
+    "evidence",
+    "aliases",
+    "participants",
+    "parties",
+    "referents",
+    "subjects",
+    "date",
+    "date_claims",
+}
 CURATION_FIELDS = tuple(m.Curation.model_fields)
 
 
@@ -71,7 +81,12 @@ class Table:
 
 def own_fields(model: type[BaseModel]) -> tuple[str, ...]:
     """Column fields a model declares itself (not curation, evidence or nested lists)."""
-    return tuple(n for n in model.model_fields if n not in NOT_COLUMNS and n not in CURATION_FIELDS)
+    own_skips = getattr(model, "NOT_COLUMNS", ())
+    return tuple(
+        n
+        for n in model.model_fields
+        if n not in NOT_COLUMNS and n not in CURATION_FIELDS and n not in own_skips
+    )
 
 
 def unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
@@ -213,6 +228,23 @@ TABLES: dict[str, Table] = {
             _authored(m.Participant, key=m.ParticipantKey),
             ("participant_id",),
             (("event_id", "entity_id"),),
+        ),
+        Table(
+            "reports",
+            "Reports",
+            "Curated links: another document reports an event already recorded (the event's "
+            "own document is not listed); confidence is the judgement that it is the same event.",
+            ((m.ReportKey, None), (m.Curation, CURATION_FIELDS), (m.Provenance, None)),
+            ("report_id",),
+            (("event_id", "document_id"),),
+        ),
+        Table(
+            "date_claims",
+            "Date claims",
+            "Each document's date phrase for an event, the rule that reads it and the days it "
+            "allows; an event's dates are the intersection of its used claims.",
+            _authored(m.DateClaim, m.ClaimDerived, key=m.ClaimKey),
+            ("claim_id",),
         ),
         Table(
             "agreements",

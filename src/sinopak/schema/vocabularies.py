@@ -43,6 +43,7 @@ EVENT_TYPES = {
     "signing": "Parties sign an agreement or memorandum.",
     "exercise": "A joint military exercise or drill.",
     "deployment": "Military personnel or equipment move to take part in an activity.",
+    "ceremony": "A formal ceremony: an investiture, or an exercise's opening or closing.",
 }
 
 # Event type -> (PLOVER event, PLOVER mode, CAMEO code). See docs/CURATION.md.
@@ -53,6 +54,7 @@ EVENT_CODES: dict[str, tuple[str, str | None, str]] = {
     "signing": ("SUPPORT", None, "057"),
     "exercise": ("COOPERATE", None, "062"),
     "deployment": ("COOPERATE", None, "062"),
+    "ceremony": ("CONSULT", None, "040"),
 }
 
 EVENT_STATUS = {
@@ -83,19 +85,48 @@ BASIS = {
 }
 
 DATE_PRECISION = {
-    "day": "The range is one day (date_start == date_end).",
-    "week": "The range spans 2 to 7 days.",
-    "month": "The range lies within one calendar month.",
-    "year": "The range lies within one calendar year.",
-    "unknown": "A bound is open (null) or the range crosses a year boundary.",
+    "day": "Each bound is known to the day (a one-day event: date_start == date_end).",
+    "week": "The least exact bound spans 2 to 7 possible days.",
+    "month": "The least exact bound lies within one calendar month.",
+    "year": "The least exact bound lies within one calendar year.",
+    "unknown": "A bound is open (null) or crosses a year boundary.",
 }
 
 DATE_METHODS = {
-    "stated": "A calendar date written in the article (e.g. 'March 2011').",
-    "resolved": "A relative expression resolved by a named rule against the publication date "
-    "or another event's date.",
-    "inferred": "A range a curator inferred from the article; explained in date_reason.",
-    "bounded": "Only a bound is known (e.g. 'have signed': on or before publication).",
+    "reconciled": "The intersection of date claims from two or more documents.",
+    "stated": "One claim: a calendar date written in the document (e.g. 'March 2011').",
+    "resolved": "One claim: a relative phrase resolved by a named rule against its document's "
+    "date range or another event's date.",
+    "bounded": "One claim that gives only a bound (e.g. 'have signed': on or before the "
+    "document's date).",
+    "inferred": "A range a curator inferred; explained in date_reason.",
+    "unknown": "No date claim: the sources do not date the event.",
+}
+
+CLAIM_PARTS = {
+    "day": "The event took place on one day, and the phrase gives that day.",
+    "start": "The phrase gives the day the event started.",
+    "end": "The phrase gives the day the event ended (or is to end).",
+    "within": "The whole event lies within the days the phrase allows (its start and its end).",
+}
+
+CLAIM_STATUS = {
+    "used": "Part of the intersection that dates the event.",
+    "discounted": "Left out by a recorded curator's judgement (discount_reason).",
+}
+
+DATE_BASES = {
+    "text": "A date written in the document itself (a dateline, 'Published in ..., December "
+    "1st, 2020'): the publication date.",
+    "metadata": "Only the file's metadata line `date YYYY-MM-DD`: an upper bound (published on or "
+    "before), never assumed to be the publication date.",
+    "unknown": "Neither: the document's date is unknown.",
+}
+
+TEXT_SCOPES = {
+    "full": "The stored text is the whole document as published.",
+    "excerpt": "The stored text is only the opening (or a part) of the page; never treated as "
+    "complete.",
 }
 
 AGREEMENT_TYPES = {
@@ -171,20 +202,33 @@ COVERAGE_STATUS = {
     "excluded": "No record cites it; the reason is given.",
 }
 
+# Every rule maps a phrase and its document's date range [earliest, latest] (see DATE_BASES) to
+# the set of days the phrase allows; src/sinopak/pipeline/dates.py computes them.
 DATE_RULES = {
-    "weekday_on_or_before_publication": '"on Monday": the latest such weekday on or before the '
-    "publication date (a past-tense report).",
-    "last_year": '"last year": 1 January – 31 December of the year before publication.',
-    "earlier_this_year": '"Earlier this year": 1 January of the publication year – the '
-    "publication date.",
+    "stated_date": '"29 November 2020", "Nov 30": the stated day (a missing year is the year '
+    "of the document's date).",
+    "month_year": '"March 2011": the whole month.',
+    "weekday_on_or_before_publication": '"on Monday" (past): that weekday, from 6 days before '
+    "the document's earliest date to its latest date.",
+    "weekday_on_or_after_publication": '"on Sunday" (future): that weekday, from the '
+    "document's earliest date to 6 days after its latest date.",
+    "day_of_publication": '"today", "this morning": a day within the document\'s date range.',
+    "day_before_publication": '"yesterday": the day before a day in the document\'s date range.',
+    "on_or_before_publication": '"have signed": open start – the document\'s latest date.',
+    "last_year": '"last year": the calendar year before the document\'s year.',
+    "earlier_this_year": '"Earlier this year": 1 January of the document\'s year – its latest '
+    "date.",
     "late_month_not_before_publication": '"late December" (future): day 21 – month end (TIMEX3 '
     "modifier END, the last third), in the first such month not before publication.",
-    "month_year": '"March 2011": the whole month.',
-    "on_or_before_publication": '"have signed": open start – the publication date.',
-    "day_before_event": '"X came a day after Y" (on Y): the day before the start of '
+    "day_before_event": '"X came a day after Y" (on X): the day before the start of '
     "`anchor_event_id`.",
+    "day_after_event": '"a day after Y": the day after the end of `anchor_event_id`.',
+    "start_of_event": '"the opening ceremony" of Y: the first day of `anchor_event_id`.',
+    "end_of_event": '"the concluding ceremony" of Y: the last day of `anchor_event_id`.',
     "during_event": "An event inside another (a meeting during a visit): the range of "
     "`anchor_event_id`.",
+    "curator_range": "No phrase gives the date: a range a curator inferred (start, end, "
+    "reason).",
 }
 
 
@@ -207,6 +251,10 @@ VOCABULARIES = (
     Vocabulary("DatePrecision", "Date precision", DATE_PRECISION),
     Vocabulary("DateMethod", "Date methods", DATE_METHODS),
     Vocabulary("DateRule", "Date rules", DATE_RULES),
+    Vocabulary("ClaimPart", "Date claim parts", CLAIM_PARTS),
+    Vocabulary("ClaimStatus", "Date claim status", CLAIM_STATUS),
+    Vocabulary("DateBasis", "Document date basis", DATE_BASES),
+    Vocabulary("TextScope", "Text scope", TEXT_SCOPES),
     Vocabulary("AgreementType", "Agreement types", AGREEMENT_TYPES),
     Vocabulary("PartyRole", "Party roles", PARTY_ROLES),
     Vocabulary("AttributionType", "Attribution types", ATTRIBUTION_TYPES),
