@@ -178,7 +178,7 @@ def test_generation_is_deterministic() -> None:
     rows = rows_of_package()
     first = croissant(sinopak.datapackage(), rows)
     assert first == croissant(sinopak.datapackage(), rows) == DOC
-    assert dt.date(2020, 12, 11) in {r["publication_date"] for r in rows["documents"]}
+    assert dt.date(2020, 12, 11) in {r["metadata_date"] for r in rows["documents"]}
 
 
 def test_the_readme_snippet_loads_events(monkeypatch: pytest.MonkeyPatch) -> None:

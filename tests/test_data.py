@@ -25,9 +25,11 @@ def by_key(name: str) -> dict[str, dict[str, Any]]:
 
 
 def test_document_row() -> None:
-    (doc,) = rows("documents")
-    assert doc["document_id"] == "d3da3a035377400c"
-    assert doc["publication_date"] == D(2020, 12, 11)
+    doc = by_key("documents")["d3da3a035377400c"]
+    assert doc["metadata_date"] == D(2020, 12, 11)
+    assert (doc["date_basis"], doc["date_text"]) == ("metadata", None)
+    assert (doc["date_earliest"], doc["date_latest"]) == (D(2020, 1, 1), D(2020, 12, 11))
+    assert doc["text_scope"] == "full"
     assert doc["publisher"] is None and doc["url"] is None and doc["title"] is None
     assert doc["sha256"] == "f373c3ee4b22a06333590173080f3ad3081dc79378bea815207bdd78b03310c9"
     assert (doc["char_count"], doc["body_start"], doc["sentence_count"]) == (3387, 17, 20)
@@ -95,7 +97,10 @@ def test_exercise() -> None:
     assert e["place_id"] == "ent.bholari-airbase" and e["place_basis"] == "inferred"
     assert (e["plover_event"], e["cameo_code"]) == ("COOPERATE", "062")
     assert e["agreement_id"] == "agr.cooperation-plan-2020"
-    assert e["date_text"] == "late December"
+    claims = [c for c in rows("date_claims") if c["claim_id"].startswith("evt.shaheen-ix/d3da")]
+    assert [(c["text"], c["part"], c["modality"]) for c in claims] == [
+        ("late December", "end", "hedged")
+    ]
 
 
 def test_posts_as_given_at_the_time() -> None:

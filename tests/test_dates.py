@@ -1,4 +1,5 @@
-"""Date rules: each pinned with real values against the article's publication date."""
+"""Date claims: each rule pinned with real values against a document's date range, and the
+intersection of claims (reconciliation) with its conflicts."""
 
 from __future__ import annotations
 
@@ -6,95 +7,202 @@ import datetime as dt
 
 import pytest
 
-from sinopak.pipeline.dates import DateError, ResolvedDate, precision_of, resolve
-from sinopak.schema.models import DateSpec
+from sinopak.pipeline.dates import (
+    ClaimConflict,
+    Claimed,
+    DateError,
+    DocumentDate,
+    EventDate,
+    Span,
+    claim_span,
+    precision,
+    precision_of,
+    reconcile,
+)
+from sinopak.schema.models import DateClaim
 
-PUB = dt.date(2020, 12, 11)  # a Friday
 D = dt.date
+SEED = DocumentDate(D(2020, 1, 1), D(2020, 12, 11), exact=False)  # metadata 2020-12-11
+NOV30 = DocumentDate(D(2020, 11, 30), D(2020, 11, 30), exact=True)  # dated in its text
+EV = {"sentence_id": "abc.s001", "start": 0, "end": 1, "quote": "x"}
 
 
-def spec(**kw: object) -> DateSpec:
-    return DateSpec.model_validate(kw)
+def claim(**kw: object) -> DateClaim:
+    return DateClaim.model_validate({"evidence": [EV], **kw})
+
+
+def days(text: str, rule: str, doc: DocumentDate = SEED) -> Span:
+    return claim_span(claim(text=text, rule=rule), doc)
+
+
+def test_weekday_in_a_document_dated_only_by_metadata_allows_every_such_weekday() -> None:
+    s = days("on Monday", "weekday_on_or_before_publication")
+    assert (s.start, s.end, s.weekday) == (D(2019, 12, 30), D(2020, 12, 7), 0)
+    assert s.show() == "Mondays in 2019-12-30..2020-12-07"
+
+
+def test_weekday_in_a_document_dated_in_its_text_is_one_day() -> None:
+    s = days("on Monday", "weekday_on_or_before_publication", NOV30)
+    assert (s.start, s.end) == (D(2020, 11, 30), D(2020, 11, 30))  # 30 Nov 2020 was a Monday
+    s = days("On Tuesday", "weekday_on_or_before_publication", NOV30)
+    assert (s.start, s.end) == (D(2020, 11, 24), D(2020, 11, 24))
+
+
+def test_weekday_in_the_future() -> None:
+    s = days("on Sunday", "weekday_on_or_after_publication", NOV30)
+    assert (s.start, s.end) == (D(2020, 12, 6), D(2020, 12, 6))
+
+
+def test_unknown_weekday_names_the_field() -> None:
+    with pytest.raises(DateError, match="expected a weekday name") as err:
+        days("last week", "weekday_on_or_before_publication")
+    assert err.value.field == "text"
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("on Monday", D(2020, 12, 7)),
-        ("On Tuesday", D(2020, 12, 8)),
-        ("on Thursday", D(2020, 12, 10)),
-        ("on Friday", D(2020, 12, 11)),  # the publication day itself
-        ("on Saturday", D(2020, 12, 5)),
+        ("Dec. 7", D(2020, 12, 7)),
+        ("On December 9", D(2020, 12, 9)),
+        ("29 November 2020", D(2020, 11, 29)),
+        ("9th Dec, 2020", D(2020, 12, 9)),
+        ("March 3, 2011", D(2011, 3, 3)),
     ],
 )
-def test_weekday_on_or_before_publication(text: str, expected: dt.date) -> None:
-    r = resolve(spec(text=text, rule="weekday_on_or_before_publication"), PUB)
-    assert (r.start, r.end, r.precision, r.method) == (expected, expected, "day", "resolved")
+def test_stated_date(text: str, expected: dt.date) -> None:
+    s = days(text, "stated_date", NOV30)
+    assert (s.start, s.end) == (expected, expected)
 
 
-def test_weekday_needs_a_weekday_name() -> None:
-    with pytest.raises(DateError, match="expected a weekday name"):
-        resolve(spec(text="last week", rule="weekday_on_or_before_publication"), PUB)
+def test_stated_date_without_a_year_needs_a_document_within_one_year() -> None:
+    with pytest.raises(DateError, match="not within one year"):
+        days("Dec. 7", "stated_date", DocumentDate(None, D(2020, 12, 11), exact=False))
 
 
-def test_last_year() -> None:
-    r = resolve(spec(text="last year", rule="last_year"), PUB)
-    assert (r.start, r.end, r.precision) == (D(2019, 1, 1), D(2019, 12, 31), "year")
+def test_today_and_yesterday_follow_the_document_range() -> None:
+    assert days("today", "day_of_publication", NOV30).show() == "2020-11-30"
+    assert days("yesterday", "day_before_publication", NOV30).show() == "2020-11-29"
+    assert days("today", "day_of_publication", SEED).show() == "2020-01-01..2020-12-11"
 
 
-def test_earlier_this_year_ends_at_publication() -> None:
-    r = resolve(spec(text="Earlier this year", rule="earlier_this_year"), PUB)
-    assert (r.start, r.end, r.precision) == (D(2020, 1, 1), PUB, "year")
+def test_last_year_and_earlier_this_year() -> None:
+    assert days("last year", "last_year").show() == "2019-01-01..2019-12-31"
+    assert days("Earlier this year", "earlier_this_year").show() == "2020-01-01..2020-12-11"
 
 
-def test_late_december_is_the_last_third_of_the_month() -> None:
-    r = resolve(spec(text="late December", rule="late_month_not_before_publication"), PUB)
-    assert (r.start, r.end, r.precision) == (D(2020, 12, 21), D(2020, 12, 31), "month")
-
-
-def test_late_month_before_publication_month_rolls_to_next_year() -> None:
-    r = resolve(spec(text="late February", rule="late_month_not_before_publication"), PUB)
-    assert (r.start, r.end) == (D(2021, 2, 21), D(2021, 2, 28))
-
-
-def test_month_year_is_stated() -> None:
-    r = resolve(spec(text="March 2011", rule="month_year"), PUB)
-    assert (r.start, r.end, r.precision, r.method) == (
-        D(2011, 3, 1),
-        D(2011, 3, 31),
-        "month",
-        "stated",
+def test_late_month() -> None:
+    assert days("late December", "late_month_not_before_publication").show() == (
+        "2020-12-21..2020-12-31"
     )
+    s = days("late February", "late_month_not_before_publication")
+    assert (s.start, s.end) == (D(2020, 2, 21), D(2021, 2, 28))  # Feb 2020 or Feb 2021
 
 
-def test_on_or_before_publication_leaves_the_start_open() -> None:
-    r = resolve(spec(text="have signed", rule="on_or_before_publication"), PUB)
-    assert (r.start, r.end, r.precision, r.method) == (None, PUB, "unknown", "bounded")
+def test_month_year_and_on_or_before() -> None:
+    assert days("March 2011", "month_year").show() == "2011-03-01..2011-03-31"
+    assert days("have signed", "on_or_before_publication").show() == "…..2020-12-11"
 
 
-def anchor_monday(event_id: str) -> ResolvedDate:
-    assert event_id == "evt.visit"
-    return ResolvedDate(None, D(2020, 12, 7), D(2020, 12, 11), "week", "inferred", None, "x")
+def test_anchored_rules_use_the_anchor_events_days() -> None:
+    trip = EventDate(Span(D(2020, 11, 29), D(2020, 11, 29)), Span(D(2020, 11, 29), D(2020, 11, 29)))
+    ex = EventDate(Span(D(2020, 12, 9), D(2020, 12, 9)), Span(D(2020, 12, 24), D(2020, 12, 24)))
+    anchors = {"evt.trip": trip, "evt.ex": ex}
+
+    def span(rule: str, anchor: str) -> str:
+        return claim_span(claim(rule=rule, anchor_event_id=anchor), SEED, anchors.__getitem__).show()
+
+    assert span("day_after_event", "evt.trip") == "2020-11-30"
+    assert span("day_before_event", "evt.trip") == "2020-11-28"
+    assert span("start_of_event", "evt.ex") == "2020-12-09"
+    assert span("end_of_event", "evt.ex") == "2020-12-24"
+    assert span("during_event", "evt.ex") == "2020-12-09..2020-12-24"
+    with pytest.raises(DateError, match="needs anchor_event_id"):
+        claim_span(claim(rule="during_event"), SEED, anchors.__getitem__)
 
 
-def test_day_before_event() -> None:
-    r = resolve(
-        spec(text="a day after", rule="day_before_event", anchor_event_id="evt.visit"),
-        PUB,
-        anchor_monday,
+def test_curator_range_needs_a_reason_and_a_sane_order() -> None:
+    with pytest.raises(DateError, match="needs a reason"):
+        claim_span(claim(rule="curator_range", start=D(2020, 12, 1)), SEED)
+    with pytest.raises(DateError, match="inverted: start 2020-12-31 is after end 2020-12-07"):
+        claim_span(
+            claim(rule="curator_range", start=D(2020, 12, 31), end=D(2020, 12, 7), reason="r"),
+            SEED,
+        )
+    with pytest.raises(DateError, match="computes the range") as err:
+        days_claim = claim(text="on Monday", rule="weekday_on_or_before_publication", start=D(2020, 1, 1))
+        claim_span(days_claim, SEED)
+    assert err.value.field == "start"
+
+
+def claimed(doc: str, text: str, part: str, span: Span, used: bool = True) -> Claimed:
+    return Claimed(f"evt.x/{doc}.c1", doc, text, part, span, used)
+
+
+def test_claims_intersect_to_one_day() -> None:
+    monday = days("on Monday", "weekday_on_or_before_publication")
+    bounded = Span(None, D(2020, 11, 30))
+    visit = Span(D(2020, 11, 30), None)
+    date = reconcile(
+        [
+            claimed("seed", "on Monday", "day", monday),
+            claimed("dp", "called on", "day", bounded),
+            claimed("seed", None, "within", visit),  # type: ignore[arg-type]
+        ]
     )
-    assert (r.start, r.end, r.precision) == (D(2020, 12, 6), D(2020, 12, 6), "day")
+    assert date.outer == Span(D(2020, 11, 30), D(2020, 11, 30))
+    assert precision(date) == "day"
 
 
-def test_during_event_copies_the_range() -> None:
-    r = resolve(spec(rule="during_event", anchor_event_id="evt.visit"), PUB, anchor_monday)
-    assert (r.start, r.end, r.precision) == (D(2020, 12, 7), D(2020, 12, 11), "week")
+def test_start_and_end_claims_date_a_multi_day_event() -> None:
+    date = reconcile(
+        [
+            claimed("up", "on Wednesday", "start", Span(D(2020, 12, 9), D(2020, 12, 9))),
+            claimed("seed", "late December", "end", Span(D(2020, 12, 21), D(2020, 12, 31))),
+            claimed("br", "on Thursday", "end", Span(D(2020, 12, 24), D(2020, 12, 24))),
+        ]
+    )
+    assert (date.outer.start, date.outer.end) == (D(2020, 12, 9), D(2020, 12, 24))
+    assert precision(date) == "day"
 
 
-def test_anchor_rules_need_an_anchor() -> None:
-    with pytest.raises(DateError, match="needs anchor_event_id") as err:
-        resolve(spec(rule="during_event"), PUB, anchor_monday)
-    assert err.value.field == "date.anchor_event_id"
+def test_claims_that_do_not_overlap_name_both_documents_phrases_and_ranges() -> None:
+    with pytest.raises(ClaimConflict) as err:
+        reconcile(
+            [
+                claimed("ht", "on Tuesday", "day", Span(D(2020, 12, 1), D(2020, 12, 1))),
+                claimed("ht2", "a day after", "day", Span(D(2020, 11, 30), D(2020, 11, 30))),
+            ]
+        )
+    message = str(err.value)
+    assert "document ht says 'on Tuesday' (evt.x/ht.c1): 2020-12-01" in message
+    assert "document ht2 says 'a day after' (evt.x/ht2.c1): 2020-11-30" in message
+
+
+def test_a_discounted_claim_is_left_out() -> None:
+    date = reconcile(
+        [
+            claimed("ht", "on Tuesday", "day", Span(D(2020, 12, 1), D(2020, 12, 1))),
+            claimed("x", "a day after", "day", Span(D(2020, 11, 30), D(2020, 11, 30)), False),
+        ]
+    )
+    assert date.outer.show() == "2020-12-01"
+
+
+def test_two_weekdays_never_meet() -> None:
+    mondays = Span(None, D(2020, 12, 11), 0)
+    tuesdays = Span(None, D(2020, 12, 11), 1)
+    assert (mondays & tuesdays).empty
+    assert not (mondays & Span(D(2020, 11, 30), None)).empty
+
+
+def test_an_event_cannot_end_before_it_starts() -> None:
+    with pytest.raises(ClaimConflict, match="event's end"):
+        reconcile(
+            [
+                claimed("a", "on Wednesday", "start", Span(D(2020, 12, 9), D(2020, 12, 9))),
+                claimed("b", "on Monday", "end", Span(D(2020, 12, 7), D(2020, 12, 7))),
+            ]
+        )
 
 
 @pytest.mark.parametrize(
@@ -110,43 +218,4 @@ def test_anchor_rules_need_an_anchor() -> None:
     ],
 )
 def test_precision_of(start: dt.date | None, end: dt.date, expected: str) -> None:
-    assert precision_of(start, end) == expected
-
-
-def test_inverted_explicit_range_is_refused() -> None:
-    with pytest.raises(DateError, match="inverted: start 2020-12-31 is after end 2020-12-07"):
-        resolve(
-            spec(
-                method="inferred",
-                reason="r",
-                start=D(2020, 12, 31),
-                end=D(2020, 12, 7),
-                precision="month",
-            ),
-            PUB,
-        )
-
-
-def test_precision_must_agree_with_range() -> None:
-    with pytest.raises(DateError, match=r"precision 'day' disagrees .* expected 'month'") as err:
-        resolve(
-            spec(
-                method="inferred",
-                reason="r",
-                start=D(2020, 12, 7),
-                end=D(2020, 12, 31),
-                precision="day",
-            ),
-            PUB,
-        )
-    assert err.value.field == "date.precision"
-
-
-def test_inferred_range_needs_a_reason() -> None:
-    with pytest.raises(DateError, match=r"needs date\.reason"):
-        resolve(spec(method="inferred", start=PUB, end=PUB, precision="day"), PUB)
-
-
-def test_rule_and_explicit_range_do_not_mix() -> None:
-    with pytest.raises(DateError, match="computes the range"):
-        resolve(spec(text="on Monday", rule="weekday_on_or_before_publication", start=PUB), PUB)
+    assert precision_of(Span(start, end)) == expected

@@ -52,15 +52,13 @@ def test_unknown_field(project: Path) -> None:
 
 
 def test_wrong_type(project: Path) -> None:
-    old = "  - event_id: evt.shaheen-2011\n"
-    mutate(project, f"{RECORDS}/events.yaml", "      text: March 2011\n", "      text: 2011\n")
-    text = (project / f"{RECORDS}/events.yaml").read_text()
-    line = text.splitlines().index("      text: 2011") + 1
-    assert old in text
+    line = mutate(
+        project, f"{RECORDS}/events.yaml", "      - text: March 2011\n", "      - text: 2011\n"
+    )
     build_fails(
         project,
         f"{RECORDS}/events.yaml:{line}: record evt.shaheen-2011: field "
-        "date.text: Input should be a valid string; found 2011",
+        "date_claims.0.text: Input should be a valid string; found 2011",
     )
 
 
@@ -205,25 +203,123 @@ def test_statement_without_speaker_or_source(project: Path) -> None:
     assert line > 1
 
 
-def test_inverted_date_range(project: Path) -> None:
-    line = mutate(
-        project, f"{RECORDS}/events.yaml", "      end: 2020-12-31\n", "      end: 2020-12-01\n"
-    )
+def test_document_without_a_date_basis(project: Path) -> None:
+    line = mutate(project, "seeds/documents.yaml", "    date_basis: metadata\n", "")
     build_fails(
         project,
-        f"{RECORDS}/events.yaml:{line}: record evt.shaheen-ix: field date.end: "
-        "date range is inverted: start 2020-12-07 is after end 2020-12-01",
+        "seeds/documents.yaml:",
+        "record d3da3a035377400c: field date_basis: required field is missing",
+    )
+    assert line > 1
+
+
+def test_metadata_basis_without_a_metadata_line(project: Path) -> None:
+    docs = project / "seeds" / "documents.yaml"
+    text = docs.read_text()
+    start = text.index("document_id: d53b39f11df785d3")
+    entry = text[start:].replace("    date_basis: text\n", "    date_basis: metadata\n", 1)
+    entry = entry.replace('    date_text: "KATHMANDU, NOVEMBER 29"\n    date: 2020-11-29\n', "", 1)
+    docs.write_text(text[:start] + entry)
+    build_fails(
+        project,
+        "seeds/documents.yaml:",
+        "record d53b39f11df785d3: field date_basis: date_basis is 'metadata' but "
+        "seeds/001_d53b39f11df785d3.txt has no metadata line",
     )
 
 
-def test_precision_that_disagrees_with_range(project: Path) -> None:
+def test_claim_whose_phrase_is_not_in_its_quote(project: Path) -> None:
     line = mutate(
-        project, f"{RECORDS}/events.yaml", "      precision: month\n", "      precision: day\n"
+        project, f"{RECORDS}/events.yaml", "      - text: March 2011\n", "      - text: April 2011\n"
     )
     build_fails(
         project,
-        f"{RECORDS}/events.yaml:{line}: record evt.shaheen-ix: field "
-        "date.precision: precision 'day' disagrees with the range 2020-12-07..2020-12-31",
+        f"{RECORDS}/events.yaml:{line}: record evt.shaheen-2011/d3da3a035377400c.c1: field text: "
+        "text must appear verbatim in the record's evidence; 'April 2011' is in none",
+    )
+
+
+def test_claim_that_points_at_a_missing_document(project: Path) -> None:
+    text = (project / f"{RECORDS}/events.yaml").read_text()
+    claim = text.index("      - text: March 2011")
+    old = "{sentence_id: d3da3a035377400c.s017, "
+    at = text.index(old, claim)
+    (project / f"{RECORDS}/events.yaml").write_text(
+        text[:at] + "{sentence_id: ffff0000.s001, " + text[at + len(old) :]
+    )
+    line = text[:at].count("\n") + 1
+    build_fails(
+        project,
+        f"{RECORDS}/events.yaml:{line}: record evt.shaheen-2011/d3da3a035377400c.c1: field "
+        "evidence.0.sentence_id: unknown document 'ffff0000' in 'ffff0000.s001' "
+        "(not in seeds/documents.yaml)",
+    )
+
+
+def _second_claim(project: Path, extra: str = "") -> None:
+    """Give evt.shaheen-2011 a second claim, 'last year', that cannot meet 'March 2011'."""
+    path = project / f"{RECORDS}/events.yaml"
+    text = path.read_text()
+    start = text.index("      - text: March 2011")
+    end = text.index("\n", text.index("{sentence_id:", start)) + 1
+    first = text[start:end]
+    second = first.replace("rule: month_year", "rule: last_year") + extra
+    path.write_text(text[:end] + second + text[end:])
+
+
+def test_claims_that_do_not_intersect(project: Path) -> None:
+    _second_claim(project)
+    build_fails(
+        project,
+        f"{RECORDS}/events.yaml:",
+        "record evt.shaheen-2011: field date_claims: the date claims for the event's start do "
+        "not overlap: document d3da3a035377400c says 'March 2011' "
+        "(evt.shaheen-2011/d3da3a035377400c.c1): 2011-03-01..2011-03-31; document "
+        "d3da3a035377400c says 'March 2011' (evt.shaheen-2011/d3da3a035377400c.c2): "
+        "2019-01-01..2019-12-31",
+        "discount one claim with discount_reason",
+    )
+
+
+def test_a_recorded_judgement_resolves_a_conflict(project: Path) -> None:
+    _second_claim(project, "        discount_reason: A test of the judgement.\n")
+    result = run("build", "--root", str(project))
+    assert result.exit_code == 0, result.output
+    csv_text = (project / "dist" / "csv" / "date_claims.csv").read_text()
+    row = next(r for r in csv_text.splitlines() if "evt.shaheen-2011/d3da3a035377400c.c2" in r)
+    assert ",discounted," in row and "A test of the judgement." in row
+
+
+def test_typed_date_that_disagrees_with_the_claims(project: Path) -> None:
+    line = mutate(
+        project,
+        f"{RECORDS}/events.yaml",
+        "  - event_id: evt.shaheen-2011\n",
+        "  - event_id: evt.shaheen-2011\n    date: {start: 2011-03-01, end: 2011-03-30}\n",
+    )
+    build_fails(
+        project,
+        f"{RECORDS}/events.yaml:{line + 1}: record evt.shaheen-2011: field date: the typed date "
+        "2011-03-01..2011-03-30 disagrees with its claims, which give 2011-03-01..2011-03-31",
+    )
+
+
+def test_event_linked_twice_to_the_same_report(project: Path) -> None:
+    path = next(sorted((project / "seeds" / "records").glob("*/reports.yaml")).__iter__())
+    text = path.read_text()
+    start = text.index("  - event_id: ")
+    nxt = text.find("\n  - event_id: ", start + 1)
+    entry = text[start : nxt + 1] if nxt > 0 else text[start:]
+    if not entry.endswith("\n"):
+        entry += "\n"
+    path.write_text(text.rstrip("\n") + "\n" + entry)
+    event = entry.split("\n")[0].split()[-1]
+    rel = path.relative_to(project).as_posix()
+    build_fails(
+        project,
+        f"{rel}:",
+        f"field event_id: event {event} is linked twice to the report in document "
+        f"{path.parent.name}; first at {rel}:",
     )
 
 

@@ -17,7 +17,7 @@ SHA = "f373c3ee4b22a06333590173080f3ad3081dc79378bea815207bdd78b03310c9"
 def test_source_hash_and_metadata() -> None:
     src = read_source(SOURCE, DOC, SHA)
     assert src.sha256 == SHA
-    assert src.publication_date == dt.date(2020, 12, 11)
+    assert src.metadata_date == dt.date(2020, 12, 11)
     assert src.metadata_end == 17
     assert src.text[: src.metadata_end] == " date 2020-12-11 "
     assert src.text[src.metadata_end :].startswith("China and Pakistan have signed")
@@ -31,13 +31,13 @@ def test_changed_source_is_refused(tmp_path: Path) -> None:
         read_source(changed, DOC, SHA)
 
 
-def test_missing_metadata_line_is_refused(tmp_path: Path) -> None:
-    bad = tmp_path / "x.txt"
-    bad.write_bytes(b"China and Pakistan")
+def test_a_source_without_a_metadata_line_starts_at_its_first_character(tmp_path: Path) -> None:
+    plain = tmp_path / "x.txt"
+    plain.write_bytes(b"KATHMANDU, NOVEMBER 29\n\nChina and Pakistan")
     import hashlib
 
-    with pytest.raises(SourceError, match="expected a metadata line 'date YYYY-MM-DD'"):
-        read_source(bad, DOC, hashlib.sha256(b"China and Pakistan").hexdigest())
+    src = read_source(plain, "x", hashlib.sha256(plain.read_bytes()).hexdigest())
+    assert (src.metadata_date, src.metadata_end) == (None, 0)
 
 
 def test_build_refuses_changed_source_and_leaves_dist(project: Path) -> None:

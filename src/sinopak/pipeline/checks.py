@@ -190,7 +190,12 @@ def check_evidence(all_units: list[Unit], sentences: Sentences) -> list[SeedErro
 def _check_span(unit: Unit, i: int, ev: Evidence, sentences: Sentences) -> Iterator[SeedError]:
     found = sentences.get(ev.sentence_id)
     if found is None:
-        yield unit.error(f"unknown sentence {ev.sentence_id!r}", "evidence", i, "sentence_id")
+        doc = document_of(ev.sentence_id)
+        if not any(sid.startswith(f"{doc}.") for sid in sentences):
+            message = f"unknown document {doc!r} in {ev.sentence_id!r} (not in seeds/documents.yaml)"
+        else:
+            message = f"unknown sentence {ev.sentence_id!r}"
+        yield unit.error(message, "evidence", i, "sentence_id")
         return
     doc, sent = found
     text = doc.source.text
