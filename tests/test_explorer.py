@@ -82,11 +82,11 @@ def page(browser: object, page_url: str) -> Iterator[object]:
 def test_select_record_highlights_its_quote(page: object, page_url: str) -> None:
     pg = page
     pg.click('#records button[data-record="evt.wei-alvi-khan-meeting"]')  # type: ignore[attr-defined]
-    active = pg.locator(".ev.active").all_inner_texts()  # type: ignore[attr-defined]
+    active = pg.locator("#doc-d3da3a035377400c .ev.active").all_inner_texts()  # type: ignore[attr-defined]
     quote = sinopak.evidence("evt.wei-alvi-khan-meeting")[0]["quote"]
     assert "".join(active) == quote
     assert "evt.wei-alvi-khan-meeting (events)" in pg.inner_text("#detail-title")  # type: ignore[attr-defined]
-    assert "2020-12-08" in pg.inner_text("#detail")  # type: ignore[attr-defined]
+    assert "2020-12-01" in pg.inner_text("#detail")  # type: ignore[attr-defined]
     assert pg.errors == []  # type: ignore[attr-defined]
     assert pg.requests == [page_url]  # type: ignore[attr-defined]
 
@@ -103,13 +103,37 @@ def test_select_sentence_lists_citing_records(page: object) -> None:
     assert pg.errors == []  # type: ignore[attr-defined]
 
 
+def test_select_event_highlights_its_evidence_in_every_document(page: object) -> None:
+    pg = page
+    event = "evt.wei-bajwa-talks"
+    reports = [r for r in sinopak.load("reports") if r["event_id"] == event]
+    assert reports, "the talks are reported by other documents"
+    docs = {"d3da3a035377400c"} | {r["document_id"] for r in reports}
+    pg.click(f'#records button[data-record="{event}"]')  # type: ignore[attr-defined]
+    found = pg.locator(".ev.active").evaluate_all(  # type: ignore[attr-defined]
+        "els => els.map(e => e.closest('.doc').id)"
+    )
+    assert set(found) == {f"doc-{d}" for d in docs}
+    assert pg.locator(".doc").count() == len(sinopak.load("documents"))  # type: ignore[attr-defined]
+    claims = [c for c in sinopak.load("date_claims") if c["event_id"] == event]
+    drawn = pg.locator(f'rect.claim.active[data-claim-of="{event}"]')  # type: ignore[attr-defined]
+    assert drawn.count() == len(claims) >= 2
+    assert pg.errors == []  # type: ignore[attr-defined]
+
+
 def test_filters_and_timeline(page: object) -> None:
     pg = page
-    assert pg.locator('#records button[data-table="events"]').count() == 14  # type: ignore[attr-defined]
+    events = sinopak.load("events")
+    shown = pg.locator('#records button[data-table="events"]').count()  # type: ignore[attr-defined]
+    assert shown == len(events)
     pg.uncheck('input[value="events"]')  # type: ignore[attr-defined]
     assert pg.locator('#records button[data-table="events"]').count() == 0  # type: ignore[attr-defined]
     bars = pg.locator("rect.bar").count()  # type: ignore[attr-defined]
-    assert bars == 13  # 14 events; the 2011 drill is listed under "Earlier"
+    earlier = pg.locator("button.earlier").count()  # type: ignore[attr-defined]
+    assert earlier >= 1  # the 2011 drill is listed under "Earlier"
+    assert bars + earlier == len([e for e in events if e["date_end"] is not None])
+    discounted = [c for c in sinopak.load("date_claims") if c["status"] == "discounted"]
+    assert pg.locator("rect.claim.discounted").count() == len(discounted)  # type: ignore[attr-defined]
     pg.click('rect.bar[data-record="evt.shaheen-ix"]')  # type: ignore[attr-defined]
     assert pg.locator('rect.bar.active[data-record="evt.shaheen-ix"]').count() == 1  # type: ignore[attr-defined]
     assert pg.locator(".ev.editorial").count() >= 2  # type: ignore[attr-defined]
