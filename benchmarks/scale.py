@@ -35,6 +35,50 @@ sys.exit(proc.returncode)
 """
 
 
+# Issue 13: (scope, articles) -> (seconds, MiB) at most; and the marginal cost per record
+# between two sizes, (scope, low, high) -> ms at most.
+TARGETS = {("all", 1000): (30.0, 1024.0), ("csv", 10000): (300.0, 2048.0)}
+MARGINAL_TARGETS = {("csv", 1000, 10000): 0.3}
+
+
+def target_lines(
+    scope: str, measured: dict[int, tuple[float, int]], rss: dict[int, float]
+) -> list[str]:
+    """Each target of this scope: measured value, limit, met (or not run)."""
+    lines = ["", "| target | measured | limit | met |", "|---|---:|---:|---|"]
+    for (where, n), (seconds, mib) in TARGETS.items():
+        if where != scope:
+            continue
+        if n not in measured:
+            lines.append(f"| {n} articles, time | not run | ≤ {seconds:.0f} s | — |")
+            lines.append(f"| {n} articles, peak RSS | not run | ≤ {mib:.0f} MiB | — |")
+            continue
+        wall, peak = measured[n][0], rss[n]
+        lines.append(
+            f"| {n} articles, time | {wall:.1f} s | ≤ {seconds:.0f} s | {_met(wall <= seconds)} |"
+        )
+        lines.append(
+            f"| {n} articles, peak RSS | {peak:.0f} MiB | ≤ {mib:.0f} MiB | {_met(peak <= mib)} |"
+        )
+    for (where, lo, hi), limit in MARGINAL_TARGETS.items():
+        if where != scope:
+            continue
+        if lo not in measured or hi not in measured:
+            lines.append(f"| marginal, {lo} → {hi} articles | not run | ≤ {limit} ms/record | — |")
+            continue
+        (t0, r0), (t1, r1) = measured[lo], measured[hi]
+        ms = (t1 - t0) / (r1 - r0) * 1000
+        lines.append(
+            f"| marginal, {lo} → {hi} articles | {ms:.3f} ms/record | ≤ {limit} ms/record | "
+            f"{_met(ms <= limit)} |"
+        )
+    return lines
+
+
+def _met(ok: bool) -> str:
+    return "yes" if ok else "NO"
+
+
 def run_build(project: Path, scope: str) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one `sinopak build` in a fresh process."""
     cmd = [
@@ -78,12 +122,14 @@ def main() -> int:
     ]
     per_record: dict[int, float] = {}
     measured: dict[int, tuple[float, int]] = {}
+    peaks: dict[int, float] = {}
     for n in args.sizes:
         project = generate(ROOT / "build" / f"synth-{n}", n, seed=1)
         wall, rss = run_build(project, args.frictionless)
         count = records(project)
         per_record[n] = wall / count * 1000
         measured[n] = (wall, count)
+        peaks[n] = rss
         lines.append(f"| {n} | {count} | {wall:.1f} | {rss:.0f} | {per_record[n]:.2f} |")
         print(lines[-1], flush=True)
     sizes = sorted(measured)
@@ -106,6 +152,7 @@ def main() -> int:
             f"- marginal cost ratio, last step vs first: "
             f"{marginal[-1][2] / marginal[0][2]:.2f}× (flat ≈ 1: cost grows linearly)"
         )
+    lines += target_lines(args.frictionless, measured, peaks)
     text = "\n".join(lines)
     print(text)
     if args.write:

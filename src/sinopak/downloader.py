@@ -23,6 +23,7 @@ import urllib.request
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .cachedir import cache_root
 from .errors import PackageError
 from .folders import replace_folder
 from .layout import relative_path
@@ -33,14 +34,6 @@ CHUNK = 1 << 16
 
 class DownloadError(PackageError):
     """The package could not be fetched, or a file did not match its hash."""
-
-
-def cache_root() -> Path:
-    base = os.environ.get("SINOPAK_CACHE")
-    if base:
-        return Path(base)
-    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(xdg) / "sinopak"
 
 
 def _open(url: str, timeout: float, retries: int) -> Any:
