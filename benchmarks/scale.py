@@ -1,6 +1,6 @@
 """Scale: build and validate synthetic corpora of N = 1, 10, 100, 1000 articles.
 
-Reports wall time, peak memory (max RSS of the build process) and time per record, and the
+Reports wall time, peak memory (of the build and its worker processes) and time per record, and the
 ratio of time per record between the largest and N = 10 (flat means close to 1).
 
     python benchmarks/scale.py [--sizes 1 10 100 1000] [--frictionless csv]
@@ -24,16 +24,41 @@ from synth import generate  # noqa: E402
 
 from sinopak.schema.tables import RECORD_TABLES  # noqa: E402
 
-# Runs one build and prints its peak RSS: getrusage(RUSAGE_CHILDREN) in a fresh process
-# covers exactly that one build.
+# Runs one build and prints its peak memory in KiB: the largest sum of the resident sets of
+# the build and all its descendants (frictionless's worker processes run beside the build),
+# sampled every 50 ms from /proc, and at least getrusage's max RSS of any one process.
 PROBE = """
-import resource, subprocess, sys
-proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-sys.stderr.write(proc.stdout + proc.stderr)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+import os, resource, subprocess, sys, time
+
+def tree_rss(root):
+    children = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(pid))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                total += next(int(l.split()[1]) for l in fh if l.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            pass
+    return total
+
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+peak = 0
+while proc.poll() is None:
+    peak = max(peak, tree_rss(proc.pid))
+    time.sleep(0.05)
+sys.stderr.write(proc.stdout.read().decode())
+print(max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
 sys.exit(proc.returncode)
 """
-
 
 # Issue 13: (scope, articles) -> (seconds, MiB) at most; and the marginal cost per record
 # between two sizes, (scope, low, high) -> ms at most.
