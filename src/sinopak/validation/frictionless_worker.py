@@ -94,7 +94,7 @@ def _read(path: Path, fmt: Any) -> list[Any] | None:
         data = path.read_bytes()
         if fmt == "json":
             rows = json.loads(data)
-            ok = isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows)
+            ok = isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
             return rows if ok else None
         if fmt == "parquet":
             import pyarrow as pa
@@ -117,6 +117,9 @@ def _fed(descriptor_path: str, res: dict[str, Any]) -> dict[str, Any]:
     rows = raw_rows(descriptor_path, res)
     if rows is None:
         return res  # frictionless's own reader reports what is wrong
+    schema = res.get("schema")
+    if not rows and isinstance(schema, dict):  # an empty table: the header alone
+        rows = [[f.get("name") for f in schema.get("fields", []) if isinstance(f, dict)]]
     fed = {k: v for k, v in res.items() if k not in ("path", "encoding", "mediatype", "hash")}
     fed.update(data=rows, format="inline")
     return fed
