@@ -37,12 +37,29 @@ def test_every_table_with_its_row_count_and_every_field() -> None:
 
 
 def test_card_states_source_licences_coverage_and_limits() -> None:
-    assert "Publisher: **unknown (not stated in the source)**" in CARD
-    assert "20 of 20 sentences are cited" in CARD
+    assert "- `d3da3a035377400c`: a news report of unknown publisher;" in CARD
+    assert "date basis **metadata**: Only the metadata line gives a date (2020-12-11)" in CARD
+    total = len(sinopak.load("sentences"))
+    excluded = len([c for c in sinopak.load("coverage") if c["status"] == "excluded"])
+    assert f"{total - excluded} of {total} sentences are cited" in CARD
+    assert "its \"on Monday\" for the minister's talks is 30 November" in CARD
     assert "CC-BY-4.0" in CARD and "remains the property of its publisher" in CARD
     assert "## Known limitations and biases" in CARD
     assert "sinopak validate path/to/this/folder --format github" in CARD
     assert "stm.s020-pakistan-failing` (editorial)" in CARD
+
+
+def test_dates_across_sources_table_lists_every_event_with_its_claims() -> None:
+    section = CARD.split("## Dates across sources", 1)[1].split("\n## ", 1)[0]
+    for e in sinopak.load("events"):
+        assert f"| `{e['event_id']}` | {e['source_count']} | " in section
+    row = next(r for r in section.splitlines() if r.startswith("| `evt.wei-alvi-khan-meeting` |"))
+    assert "| 2020-12-01 | reconciled | high |" in row
+    assert "“On Tuesday” (d3da3a, day: " in row
+    assert "“a day after”" in row.split(" | ")[-1]  # the discounted claim, with its reason
+    mentions = sinopak.load("mentions")
+    high = len([m for m in mentions if m["confidence"] == "high"])
+    assert f"mentions by confidence: high {high}" in CARD
 
 
 def test_citation_and_changelog_carry_the_package_version() -> None:

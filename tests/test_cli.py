@@ -69,8 +69,29 @@ def test_show_a_record() -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "evt.wei-bajwa-talks  (events)"
-    assert "  date_start: 2020-12-07" in lines
+    assert "  date_start: 2020-11-30" in lines
     assert any(line.startswith("  [support] d3da3a035377400c.s002 [156, 302):") for line in lines)
+
+
+def test_show_an_event_tells_its_sources_and_date_claims() -> None:
+    import sinopak
+
+    event = "evt.wei-alvi-khan-meeting"
+    row = sinopak.record(event)["row"]
+    claims = [c for c in sinopak.load("date_claims") if c["event_id"] == event]
+    result = run("show", event)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert f"sources: {row['source_count']}\n  d3da3a035377400c (defines the event)\n" in out
+    assert "date: 2020-12-01 – 2020-12-01 (reconciled, precision day, confidence high)" in out
+    used = [c for c in claims if c["status"] == "used"]
+    discounted = [c for c in claims if c["status"] == "discounted"]
+    assert f"date claims used: {len(used)}" in out
+    assert "evt.wei-alvi-khan-meeting/d3da3a035377400c.c1: 'On Tuesday' " in out
+    assert discounted, "the Hindustan Times' 'a day after' is a recorded judgement"
+    for c in discounted:
+        assert f"{c['claim_id']}: " in out
+        assert f"      discounted: {c['discount_reason']}" in out
 
 
 def test_show_unknown_record() -> None:
@@ -82,7 +103,8 @@ def test_show_unknown_record() -> None:
 def test_coverage_reports_every_sentence() -> None:
     result = run("coverage", "--root", str(ROOT))
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == "coverage: 20/20 sentences (100.0%)"
+    total = len(sinopak_rows("sentences"))
+    assert result.output.splitlines()[-1] == f"coverage: {total}/{total} sentences (100.0%)"
     assert 'd3da3a035377400c.s012 [heading] "China\'s provocation"' in result.output
 
 
@@ -92,5 +114,14 @@ def test_coverage_fails_on_an_unaccounted_sentence(project: Path) -> None:
     path.write_text(text[: text.index("  - event_id: evt.shaheen-2011")])
     result = run("coverage", "--root", str(project))
     assert result.exit_code == 1
-    assert "coverage: 19/20 sentences (95.0%)" in result.output
+    total = len(sinopak_rows("sentences"))
+    assert f"coverage: {total - 1}/{total} sentences ({100 * (total - 1) / total:.1f}%)" in (
+        result.output
+    )
     assert "UNACCOUNTED FOR" in result.output
+
+
+def sinopak_rows(table: str) -> list[dict[str, object]]:
+    import sinopak
+
+    return sinopak.load(table)
