@@ -243,7 +243,7 @@ class _Resolver:
             date=date,
             method=_method(results),
             precision=dates.precision(date),
-            confidence=date_confidence(results, self._firm),
+            confidence=date_confidence(results, self._firm, date),
             anchor_event_id=next(
                 (r.claim.anchor_event_id for r in results if r.used and r.claim.anchor_event_id),
                 None,
@@ -302,14 +302,32 @@ def _method(results: list[ClaimResult]) -> DateMethod:
     return "unknown"
 
 
-def date_confidence(results: list[ClaimResult], firm: Callable[[ClaimResult], bool]) -> Confidence:
-    """high: a firm claim, or used claims from two documents; medium: one claim resting on an
-    uncertain document date (or a curator's range); low: hedged claims only, or none."""
-    used = [r for r in results if r.used]
-    if not used or all(r.claim.modality == "hedged" for r in used):
+def date_confidence(
+    results: list[ClaimResult], firm: Callable[[ClaimResult], bool], date: dates.EventDate
+) -> Confidence:
+    """high: the firm claims alone give the published date, or the claims that are not hedged
+    do and come from two documents; medium: the claims that are not hedged (or a curator's
+    range) do not fix the date alone, or rest on one uncertain document date; low: hedged
+    claims only, or none."""
+    used = [r for r in results if r.used and r.span is not None]
+    plain = [r for r in used if r.claim.modality not in ("hedged", "editorial")]
+    if not plain:
         return "low"
-    if any(firm(r) for r in used):
+    if _gives(date, [r for r in plain if firm(r)]):
         return "high"
-    if len({r.document_id for r in used if r.claim.modality != "hedged"}) > 1:
+    if len({r.document_id for r in plain}) > 1 and _gives(date, plain):
         return "high"
     return "medium"
+
+
+def _gives(date: dates.EventDate, results: list[ClaimResult]) -> bool:
+    """Whether these claims alone intersect to the same bounds as `date`."""
+    if not results:
+        return False
+    claimed = [
+        dates.Claimed(r.unit.record_id, r.document_id, r.claim.text, r.claim.part, r.span, True)
+        for r in results
+        if r.span is not None
+    ]
+    alone = dates.reconcile(claimed)
+    return (alone.outer.start, alone.outer.end) == (date.outer.start, date.outer.end)
