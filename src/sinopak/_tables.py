@@ -10,6 +10,8 @@ TABLE_NAMES = (
     "mention_referents",
     "events",
     "participants",
+    "reports",
+    "date_claims",
     "agreements",
     "agreement_parties",
     "statements",
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
         "mention_referents",
         "events",
         "participants",
+        "reports",
+        "date_claims",
         "agreements",
         "agreement_parties",
         "statements",
@@ -47,17 +51,23 @@ Tables and columns
 ------------------
 
 documents -- Source articles, pinned by sha256.
-    document_id       string    Id of the source article (from its file name).
-    title             string?   Headline, when the source gives one.
-    publisher         string?   Publisher; null when the source does not say.
-    url               string?   Where it was published; null when unknown.
-    language          string    BCP 47 language tag.
-    publication_date  date      From the file's metadata line `date …`.
-    source_path       string    Path of the exact source text in this package.
-    sha256            string    sha256 of the source file's bytes.
-    char_count        integer   Length of the source text in code points.
-    body_start        integer   Offset where the article text starts (after metadata).
-    sentence_count    integer   Sentences and headings in the article.
+    document_id     string    Id of the source article (from its file name).
+    title           string?   Headline, when the source gives one.
+    publisher       string?   Publisher; null when the source does not say.
+    url             string?   Where it was published; null when unknown.
+    language        string    BCP 47 language tag.
+    text_scope      string    full, or excerpt (only the opening is stored).
+    metadata_date   date?     The file's metadata line `date …`: published on or before; null if none.
+    date_basis      string    text, metadata or unknown.
+    date_text       string?   The date written in the text, verbatim.
+    date_earliest   date?     Earliest possible publication date; null when open.
+    date_latest     date?     Latest possible publication date; null when unknown.
+    date_reason     string?   What the date range rests on.
+    source_path     string    Path of the exact source text in this package.
+    sha256          string    sha256 of the source file's bytes.
+    char_count      integer   Length of the source text in code points.
+    body_start      integer   Offset where the article text starts (after metadata).
+    sentence_count  integer   Sentences and headings in the article.
 
 sentences -- Every sentence and heading of each article, with offsets.
     sentence_id  string    `<document_id>.s<NNN>`, numbered from 1.
@@ -108,7 +118,7 @@ posts -- People in posts: title and rank as the article gives them.
     organisation_id    string?   The body or country the post belongs to.
     rank               string?   Military rank as written (Gen, General).
     as_of_event_id     string?   The event at whose time the article gives the post, when it is not current at publication (e.g. a visit last year).
-    as_of_date         date?     Derived: the cited article's publication date when the post is given as current (as_of_event_id is null); otherwise null, see the event's dates.
+    as_of_date         date?     Derived: the latest possible publication date of the cited document (documents.date_latest) when the post is given as current (as_of_event_id is null); otherwise null, see the event's dates.
     curation_status    string    draft, or reviewed against the article.
     confidence         string    high, medium or low.
     confidence_reason  string?   Why confidence is not high (required unless high).
@@ -138,27 +148,44 @@ mention_referents -- What each mention refers to: an entity, event or agreement.
     referent_id  string    A record it refers to (an entity, event or agreement).
 
 events -- Talks, visits, signings, exercises and deployments, with honest date ranges.
-    event_id           string    Stable id of the event, `evt.<slug>`.
-    event_type         string    Kind of event (vocabulary in docs/CURATION.md).
-    label              string    Short human-readable summary.
-    topic              string?   What was discussed or aimed at, verbatim from the article.
-    status             string    occurred, ongoing or planned, as of publication.
-    modality           string    How the article presents the event.
-    parent_event_id    string?   A larger event this one is part of (a visit).
-    agreement_id       string?   The agreement signed (signings), or the plan the event is a project of.
-    place_id           string?   Where the event took or takes place.
-    place_precision    string?   How exact place_id is.
-    place_basis        string?   Whether the place is stated or inferred.
-    date_text          string?   The date phrase, verbatim from the article.
-    date_start         date?     Earliest possible date; null when open.
-    date_end           date?     Latest possible date; null when open.
-    date_precision     string    day, week, month, year or unknown; agrees with the range.
-    date_method        string    stated, resolved, inferred or bounded.
-    date_rule          string?   The rule that resolved the phrase (rules in docs/CURATION.md, Dates).
-    date_reason        string?   Why an inferred range is what it is.
-    plover_event       string    Derived from event_type: PLOVER event category.
-    plover_mode        string?   Derived from event_type: PLOVER mode.
-    cameo_code         string    Derived from event_type: CAMEO code.
+    event_id              string    Stable id of the event, `evt.<slug>`.
+    event_type            string    Kind of event (vocabulary in docs/CURATION.md).
+    label                 string    Short human-readable summary.
+    topic                 string?   What was discussed or aimed at, verbatim from the article.
+    status                string    occurred, ongoing or planned, as of publication.
+    modality              string    How the article presents the event.
+    parent_event_id       string?   A larger event this one is part of (a visit).
+    agreement_id          string?   The agreement signed (signings), or the plan the event is a project of.
+    place_id              string?   Where the event took or takes place.
+    place_precision       string?   How exact place_id is.
+    place_basis           string?   Whether the place is stated or inferred.
+    date_start            date?     Derived: earliest possible (start) date, the intersection of the event's date claims; null when open.
+    date_end              date?     Derived: latest possible (end) date from the claims; null when open.
+    date_precision        string    Derived: how exactly the bounds are known.
+    date_method           string    Derived: how the claims date the event.
+    date_confidence       string    Derived: high only if a firm claim (not hedged; stated, or from a document dated in its text) or two documents' claims fix the date.
+    date_anchor_event_id  string?   The event an anchored claim of this event is relative to.
+    date_reason           string?   Why a curator's range is what it is.
+    date_claim_count      integer   Date claims, used or discounted.
+    source_count          integer   Documents whose evidence supports the event.
+    plover_event          string    Derived from event_type: PLOVER event category.
+    plover_mode           string?   Derived from event_type: PLOVER mode.
+    cameo_code            string    Derived from event_type: CAMEO code.
+    curation_status       string    draft, or reviewed against the article.
+    confidence            string    high, medium or low.
+    confidence_reason     string?   Why confidence is not high (required unless high).
+    note                  string?   Curator's note.
+    evidence_count        integer   Evidence spans for this row (see the evidence table).
+    sentence_id           string    Sentence of the first evidence span.
+    quote_start           integer   Start of the first evidence quote (code points).
+    quote_end             integer   End of the first evidence quote (exclusive).
+    quote                 string    The first evidence quote, exact.
+
+participants -- Who took part in each event, in what role.
+    participant_id     string    `<event_id>/<entity slug>`.
+    event_id           string    The event.
+    entity_id          string    The participant.
+    role               string    Role in the event.
     curation_status    string    draft, or reviewed against the article.
     confidence         string    high, medium or low.
     confidence_reason  string?   Why confidence is not high (required unless high).
@@ -169,11 +196,35 @@ events -- Talks, visits, signings, exercises and deployments, with honest date r
     quote_end          integer   End of the first evidence quote (exclusive).
     quote              string    The first evidence quote, exact.
 
-participants -- Who took part in each event, in what role.
-    participant_id     string    `<event_id>/<entity slug>`.
-    event_id           string    The event.
-    entity_id          string    The participant.
-    role               string    Role in the event.
+reports -- Curated links: another document reports an event already recorded (the event's own document is not listed); confidence is the judgement that it is the same event.
+    report_id          string    `<event_id>/<document_id>`.
+    event_id           string    The event reported.
+    document_id        string    The document.
+    curation_status    string    draft, or reviewed against the article.
+    confidence         string    high, medium or low.
+    confidence_reason  string?   Why confidence is not high (required unless high).
+    note               string?   Curator's note.
+    evidence_count     integer   Evidence spans for this row (see the evidence table).
+    sentence_id        string    Sentence of the first evidence span.
+    quote_start        integer   Start of the first evidence quote (code points).
+    quote_end          integer   End of the first evidence quote (exclusive).
+    quote              string    The first evidence quote, exact.
+
+date_claims -- Each document's date phrase for an event, the rule that reads it and the days it allows; an event's dates are the intersection of its used claims.
+    claim_id           string    `<event_id>/<document_id>.c<n>`, n from 1.
+    event_id           string    The event dated.
+    document_id        string    Whose phrase.
+    text               string?   The date phrase, verbatim (null only for curator_range).
+    rule               string    How the phrase becomes days (docs/CURATION.md, Dates).
+    part               string    Which day of the event it dates.
+    modality           string    How the document presents the date (hedged stays so).
+    anchor_event_id    string?   The event an anchored rule is relative to.
+    reason             string?   curator_range only: why.
+    discount_reason    string?   A curator's judgement to leave the claim out, and why.
+    weekday            string?   Derived: the weekday the phrase names, if any.
+    range_start        date?     Derived: first day the phrase allows; null when open.
+    range_end          date?     Derived: last day the phrase allows; null when open.
+    status             string    used, or discounted (see discount_reason).
     curation_status    string    draft, or reviewed against the article.
     confidence         string    high, medium or low.
     confidence_reason  string?   Why confidence is not high (required unless high).

@@ -28,6 +28,16 @@ Basis = Literal[
     "stated",
     "inferred",
 ]
+ClaimPart = Literal[
+    "day",
+    "start",
+    "end",
+    "within",
+]
+ClaimStatus = Literal[
+    "used",
+    "discounted",
+]
 Confidence = Literal[
     "high",
     "medium",
@@ -41,11 +51,18 @@ CurationStatus = Literal[
     "draft",
     "reviewed",
 ]
+DateBasis = Literal[
+    "text",
+    "metadata",
+    "unknown",
+]
 DateMethod = Literal[
+    "reconciled",
     "stated",
     "resolved",
-    "inferred",
     "bounded",
+    "inferred",
+    "unknown",
 ]
 DatePrecision = Literal[
     "day",
@@ -55,14 +72,22 @@ DatePrecision = Literal[
     "unknown",
 ]
 DateRule = Literal[
+    "stated_date",
+    "month_year",
     "weekday_on_or_before_publication",
+    "weekday_on_or_after_publication",
+    "day_of_publication",
+    "day_before_publication",
+    "on_or_before_publication",
     "last_year",
     "earlier_this_year",
     "late_month_not_before_publication",
-    "month_year",
-    "on_or_before_publication",
     "day_before_event",
+    "day_after_event",
+    "start_of_event",
+    "end_of_event",
     "during_event",
+    "curator_range",
 ]
 EntityType = Literal[
     "country",
@@ -87,6 +112,7 @@ EventType = Literal[
     "signing",
     "exercise",
     "deployment",
+    "ceremony",
 ]
 EvidenceRole = Literal[
     "support",
@@ -139,4 +165,8 @@ SpeechType = Literal[
     "indirect",
     "mixed",
     "editorial",
+]
+TextScope = Literal[
+    "full",
+    "excerpt",
 ]
