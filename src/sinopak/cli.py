@@ -27,7 +27,9 @@ class Group(click.Group):
         except SinopakError as exc:
             if ctx.params.get("debug"):
                 raise
-            click.echo(f"Error: {exc}", err=True)
+            from .validation.report import printable
+
+            click.echo(printable(f"Error: {exc}"), err=True)
             ctx.exit(1)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from .descriptor import check_profile, load_descriptor
 from .files import check_files, check_sums
 from .frictionless_runner import run_frictionless
+from .references import check_resources, no_network
 from .report import Report, Scope
 from .tables import check_tables
 
@@ -37,7 +38,8 @@ def validate(
 
         target = data_dir()
     text = str(target)
-    if text.startswith(("http://", "https://")) or text.endswith(".zip"):
+    remote = text.startswith(("http://", "https://"))
+    if remote or (text.endswith(".zip") and not Path(text).is_dir()):
         return _validate_fetched(text, frictionless, timeout)
     return _validate_folder(Path(target), text, frictionless)
 
@@ -57,6 +59,7 @@ def _validate_fetched(target: str, scope: Scope, timeout: float) -> Report:
             if target.startswith(("http://", "https://")):
                 download(folder, target, offline=False, use_cache=False, retries=1, timeout=timeout)
             else:
+                _refuse_non_regular(Path(target))
                 folder.mkdir()
                 safe_extract(Path(target), folder)
         except PackageError as exc:
@@ -64,6 +67,15 @@ def _validate_fetched(target: str, scope: Scope, timeout: float) -> Report:
             report.add("package-error", str(exc), file=_file_name(target))
             return report
         return _validate_folder(folder, redact(target), scope)
+
+
+def _refuse_non_regular(path: Path) -> None:
+    from ..errors import PackageError
+    from .files import regular_size
+
+    size, kind = regular_size(path)
+    if size is None:
+        raise PackageError(f"{path.name}: expected a zip file, found {kind}")
 
 
 def _file_name(target: str) -> str:
@@ -88,12 +100,23 @@ def _validate_folder(path: Path, target: str, scope: Scope) -> Report:
         return report
     base = descriptor_path.parent
     check_profile(descriptor, report)
+    contained = check_resources(descriptor, base, report)
     files = check_files(descriptor, base, report)
-    check_sums(base, report)
+    paths = frozenset(str(r.get("path")) for r in descriptor["resources"] if isinstance(r, dict))
+    check_sums(base, report, paths)
     # Content is checked even when a hash is wrong: the report then says what changed, by row
     # and field. Only files at safe paths inside the package were read.
     check_tables(descriptor, files, report)
-    # frictionless opens the files itself: only when every one was safe, present and read.
-    if scope != "none" and len(files) == len(descriptor["resources"]):
-        run_frictionless(descriptor_path, descriptor, scope, report)
+    # frictionless opens the files itself: only when every one was safe, present and read,
+    # and nothing outside the package is referenced; even then, without network access.
+    if scope != "none" and contained and len(files) == len(descriptor["resources"]):
+        with no_network() as attempts:
+            run_frictionless(descriptor_path, descriptor, scope, report)
+        for address in attempts:
+            report.add(
+                "unsafe-path",
+                f"expected a package readable from its own files, found a reference that "
+                f"needs the network ({address}); no request was made",
+                file=descriptor_path.name,
+            )
     return report
