@@ -35,7 +35,8 @@ wheel: $(STAMP)
 ## bench: timings side by side (ratios) and the synthetic-corpus scale run
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
-	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/scale.py --frictionless all --sizes 1 10 100 1000
+	$(BIN)/python benchmarks/scale.py --frictionless csv --sizes 10 100 1000 10000
 
 clean:
 	rm -rf build $(VENV)

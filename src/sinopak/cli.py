@@ -70,11 +70,16 @@ frictionless_option = click.option(
 @frictionless_option
 def build(root: Path | None, check_only: bool, scope: Scope) -> None:
     """Rebuild and validate dist/ (and schema/) from seeds/."""
-    from .pipeline.build import STEPS
-    from .pipeline.build import build as run_build
+    from .pipeline.manifest import up_to_date
     from .pipeline.project import find_project
 
     project = find_project(root)
+    if check_only and up_to_date(project, scope):  # before importing the build at all
+        click.echo("dist/ and schema/ are up to date.")
+        return
+    from .pipeline.build import STEPS
+    from .pipeline.build import build as run_build
+
     with _progress(len(STEPS)) as progress:
         changed = run_build(project, check_only=check_only, frictionless=scope, progress=progress)
     if check_only:

@@ -471,3 +471,20 @@ def test_parquet_that_expands_past_its_footer_is_stopped(
         p.type == "format-error" and p.resource == "events-parquet" and "expands past" in p.message
         for p in report.problems
     )
+
+
+def test_frictionless_workers_run_without_network(
+    dist: Path, listener: tuple[str, list[str]]
+) -> None:
+    """The backstop behind the descriptor checks: even a reference they let through cannot
+    make frictionless (in its worker) send a request."""
+    from sinopak.validation.frictionless_worker import validate_resource
+    from sinopak.validation.references import validate_offline
+
+    url, hits = listener
+    edit_descriptor(dist, lambda d: resource(d, "posts").update(schema=url + "schema.json"))
+    problems = validate_offline(str(dist / "datapackage.json"), "posts")
+    assert hits == []
+    assert any(p["type"] == "network-refused" and "127.0.0.1" in p["message"] for p in problems)
+    validate_resource(str(dist / "datapackage.json"), "posts")  # unguarded, it would fetch
+    assert hits == ["/schema.json"]

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from .descriptor import check_profile, load_descriptor
 from .files import check_files, check_sums
-from .frictionless_runner import run_frictionless
-from .references import check_resources, no_network
+from .frictionless_runner import start as start_frictionless
+from .references import check_resources, validate_offline
 from .report import Report, Scope
-from .tables import check_tables
+from .tables import check_tables, parquet_bounded
 
 
 def validate(
@@ -104,19 +104,22 @@ def _validate_folder(path: Path, target: str, scope: Scope) -> Report:
     files = check_files(descriptor, base, report)
     paths = frozenset(str(r.get("path")) for r in descriptor["resources"] if isinstance(r, dict))
     check_sums(base, report, paths)
+    # frictionless opens the files itself: only when every one was safe, present and read,
+    # nothing outside the package is referenced and no Parquet footer declares a bomb; even
+    # then without network access. It runs in worker processes while the checks below run here.
+    pending = None
+    if (
+        scope != "none"
+        and contained
+        and len(files) == len(descriptor["resources"])
+        and parquet_bounded(descriptor, files)
+    ):
+        pending = start_frictionless(descriptor_path, descriptor, scope, task=validate_offline)
     # Content is checked even when a hash is wrong: the report then says what changed, by row
     # and field. Only files at safe paths inside the package were read.
-    check_tables(descriptor, files, report)
-    # frictionless opens the files itself: only when every one was safe, present and read,
-    # and nothing outside the package is referenced; even then, without network access.
-    if scope != "none" and contained and len(files) == len(descriptor["resources"]):
-        with no_network() as attempts:
-            run_frictionless(descriptor_path, descriptor, scope, report)
-        for address in attempts:
-            report.add(
-                "unsafe-path",
-                f"expected a package readable from its own files, found a reference that "
-                f"needs the network ({address}); no request was made",
-                file=descriptor_path.name,
-            )
+    try:
+        check_tables(descriptor, files, report)
+    finally:
+        if pending is not None:
+            pending.collect(report)
     return report

@@ -95,3 +95,20 @@ def no_network() -> Iterator[list[str]]:
         yield attempts
     finally:
         socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo = saved  # type: ignore[method-assign]
+
+
+def validate_offline(descriptor_path: str, name: str) -> list[dict[str, Any]]:
+    """frictionless on one resource (in a worker process) with the network refused; each
+    attempt becomes a problem of its own."""
+    from .frictionless_worker import validate_resource
+
+    with no_network() as attempts:
+        problems = validate_resource(descriptor_path, name)
+    return problems + [
+        {
+            "type": "network-refused",
+            "message": f"expected a resource readable from the package's own files, found a "
+            f"reference that needs the network ({address}); no request was made",
+        }
+        for address in attempts
+    ]

@@ -192,6 +192,25 @@ def parquet_too_large(meta: Any) -> str | None:
     return None
 
 
+def parquet_bounded(descriptor: dict[str, Any], files: dict[str, bytes]) -> bool:
+    """Whether every Parquet file's footer is within the limits (or unreadable, which the table
+    checks report): only then may another reader (frictionless) open them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for res in descriptor["resources"]:
+        data = files.get(str(res.get("name"))) if isinstance(res, dict) else None
+        if data is None or res.get("format") != "parquet":
+            continue
+        try:
+            meta = pq.ParquetFile(pa.BufferReader(data)).metadata
+        except (pa.ArrowException, OSError):
+            continue
+        if parquet_too_large(meta) is not None:
+            return False
+    return True
+
+
 def _read_bounded(parquet: Any) -> Any:
     """The whole table, read in batches, stopping as soon as what was decoded passes
     MAX_PARQUET_BYTES (dictionary-encoded values expand only here, whatever the footer says)."""
