@@ -16,7 +16,6 @@ from .descriptor import check_profile, load_descriptor
 from .files import check_files, check_sums
 from .frictionless_runner import run_frictionless
 from .report import Report, Scope
-from .tables import check_tables
 
 
 def validate(
@@ -27,7 +26,14 @@ def validate(
 
     `frictionless` says which resources frictionless itself validates: "all" (default),
     "csv" (the CSV tables only: sinopak's own checks then prove JSON and Parquet hold the same
-    typed rows, which is what makes large corpora fast), or "none"."""
+    typed rows, which is what makes large corpora fast), or "none".
+
+    Needs the `validate` extra (frictionless, jsonschema, pyarrow, pydantic, pandas): without
+    it, raises MissingDependencyError before reading anything."""
+    from ..extras import require
+
+    for module in ("jsonschema", "pyarrow.parquet", "frictionless", "pydantic", "pandas"):
+        require(module, "validation", "validate")
     if target is None:
         from .._access import data_dir
 
@@ -62,6 +68,10 @@ def _validate_fetched(target: str, scope: Scope) -> Report:
 
 
 def _validate_folder(path: Path, target: str, scope: Scope) -> Report:
+    # imported here: the table checks need pydantic (the validate extra), while `sinopak diff`
+    # and `download`, which import this package, run on the base install
+    from .tables import check_tables
+
     descriptor_path = path / "datapackage.json" if path.is_dir() else path
     report = Report(target)
     if not descriptor_path.exists():
