@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build check test lint wheel bench clean
+.PHONY: build check test lint wheel bench footprint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ wheel: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/scale.py
+
+## footprint: packages and MB a fresh `pip install sinopak` adds (needs the package index)
+footprint: $(STAMP)
+	$(BIN)/python benchmarks/footprint.py
 
 clean:
 	rm -rf build $(VENV)
