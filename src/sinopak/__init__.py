@@ -61,8 +61,10 @@ def download(
 ) -> os.PathLike[str]:
     """Fetch a published data package (datapackage.json URL or release zip) into `dest`.
 
-    Every file is verified against its sha256 before the folder is moved into place. The cache
-    folder is SINOPAK_CACHE (default ~/.cache/sinopak); SINOPAK_OFFLINE=1 uses it only.
+    Every file is verified against its sha256 before it is installed. `dest` must be new,
+    empty, or a previous download: there only the package's files are replaced and anything
+    else is kept. The cache folder is SINOPAK_CACHE (default ~/.cache/sinopak);
+    SINOPAK_OFFLINE=1 uses it only, hashing every cached file again.
     """
     from .downloader import download as fetch
 
@@ -70,14 +72,17 @@ def download(
 
 
 def validate(
-    target: str | os.PathLike[str] | None = None, *, frictionless: Scope = "all"
+    target: str | os.PathLike[str] | None = None,
+    *,
+    frictionless: Scope = "all",
+    timeout: float = 30.0,
 ) -> Report:
     """Validate a data package (folder, datapackage.json, release zip or http(s) URL; default:
     the bundled data) with frictionless and every check it skips. Returns the report; its
     `valid`, `problems` and `to_dict()` say what was found. Never raises for bad data."""
     from .validation import validate as run
 
-    return run(target, frictionless=frictionless)
+    return run(target, frictionless=frictionless, timeout=timeout)
 
 
 def _add_column_docs() -> None:

@@ -137,7 +137,14 @@ def _progress(steps: int) -> Iterator[Callable[[str], None]]:
     help="Report format.",
 )
 @frictionless_option
-def validate(path: str | None, fmt: ReportFormat, scope: Scope) -> None:
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds allowed for each file's whole transfer, for a URL.",
+)
+def validate(path: str | None, fmt: ReportFormat, scope: Scope, timeout: float) -> None:
     """Validate a data package: a folder, datapackage.json, release zip, or an http(s) URL of
     either (default: the data installed with sinopak).
 
@@ -149,7 +156,7 @@ def validate(path: str | None, fmt: ReportFormat, scope: Scope) -> None:
     remote = path is not None and path.startswith(("http://", "https://"))
     if path is not None and not remote and not Path(path).exists():
         raise click.BadParameter(f"{path} does not exist", param_hint="PATH")
-    report = run_validate(path, frictionless=scope)
+    report = run_validate(path, frictionless=scope, timeout=timeout)
     click.echo(report.format(fmt))
     sys.exit(0 if report.valid else 1)
 
@@ -256,7 +263,7 @@ def release(root: Path | None, check_only: bool, changelog: bool, previous: str 
 
 
 @main.command()
-@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("dest", type=click.Path(path_type=Path))
 @click.option(
     "--source",
     default=None,
@@ -271,10 +278,10 @@ def release(root: Path | None, check_only: bool, changelog: bool, previous: str 
 )
 @click.option(
     "--timeout",
-    type=float,
+    type=click.FloatRange(min=0, min_open=True),
     default=30.0,
     show_default=True,
-    help="Seconds to wait for the server on each request.",
+    help="Seconds allowed for each file's whole transfer (connecting included).",
 )
 @click.option(
     "--retries",
@@ -286,7 +293,10 @@ def release(root: Path | None, check_only: bool, changelog: bool, previous: str 
 def download(
     dest: Path, source: str | None, offline: bool | None, timeout: float, retries: int
 ) -> None:
-    """Download a published data package into DEST, verifying every file's sha256."""
+    """Download a published data package into DEST, verifying every file's sha256.
+
+    DEST must be new, empty, or a previous download (marked by .sinopak-download.json); there
+    only the package's files are replaced, each atomically, and anything else is kept."""
     from .downloader import download as fetch
 
     path = fetch(dest, source, offline=offline or None, timeout=timeout, retries=retries)

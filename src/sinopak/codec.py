@@ -37,6 +37,45 @@ def to_json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
+class JSONLimitError(ValueError):
+    """JSON that is too deep, too large, or repeats a key within an object."""
+
+
+MAX_JSON_DEPTH = 64
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        dup = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise JSONLimitError(f"key {dup!r} appears twice in one object")
+    return obj
+
+
+def _depth(value: Any, limit: int) -> int:
+    """Nesting depth of a parsed JSON value, giving up (returning limit + 1) past `limit`."""
+    if limit < 0:
+        return 1
+    if isinstance(value, dict):
+        return 1 + max((_depth(v, limit - 1) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v, limit - 1) for v in value), default=0)
+    return 0
+
+
+def loads_strict(data: bytes, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """UTF-8 JSON with no duplicate keys, nested at most `max_depth` deep. Raises
+    JSONLimitError, json.JSONDecodeError or UnicodeDecodeError (all ValueError)."""
+    try:
+        value = json.loads(data.decode("utf-8"), object_pairs_hook=_unique_keys)
+    except RecursionError:
+        raise JSONLimitError(f"nested more than {max_depth} levels deep") from None
+    if _depth(value, max_depth) > max_depth:
+        raise JSONLimitError(f"nested more than {max_depth} levels deep")
+    return value
+
+
 class CellError(ValueError):
     """A cell that cannot be read as its declared type."""
 
@@ -78,7 +117,10 @@ def _typed(kind: str, value: Any, row: int, field: str, *, from_text: bool) -> A
 def parse_json(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, Any]]:
     """Rows of a JSON table (array of objects with exactly the schema's keys, in order)."""
     names = [n for n, _ in fields]
-    items = json.loads(data.decode("utf-8"))
+    try:
+        items = loads_strict(data, max_depth=2)
+    except JSONLimitError as exc:
+        raise CellError(0, "", str(exc)) from None
     if not isinstance(items, list):
         raise CellError(0, "", "expected a JSON array of objects")
     rows = []

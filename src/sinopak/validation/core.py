@@ -19,14 +19,18 @@ from .report import Report, Scope
 
 
 def validate(
-    target: str | os.PathLike[str] | None = None, *, frictionless: Scope = "all"
+    target: str | os.PathLike[str] | None = None,
+    *,
+    frictionless: Scope = "all",
+    timeout: float = 30.0,
 ) -> Report:
     """Validate a data package: a folder, a datapackage.json, a release zip or an http(s) URL
     of either (default: the data bundled with this package).
 
     `frictionless` says which resources frictionless itself validates: "all" (default),
     "csv" (the CSV tables only: sinopak's own checks then prove JSON and Parquet hold the same
-    typed rows, which is what makes large corpora fast), or "none".
+    typed rows, which is what makes large corpora fast), or "none". `timeout` bounds each
+    file's whole transfer when `target` is a URL.
 
     Needs the `validate` extra (frictionless, jsonschema, pyarrow, pydantic, pandas): without
     it, raises MissingDependencyError before reading anything."""
@@ -40,31 +44,41 @@ def validate(
         target = data_dir()
     text = str(target)
     if text.startswith(("http://", "https://")) or text.endswith(".zip"):
-        return _validate_fetched(text, frictionless)
+        return _validate_fetched(text, frictionless, timeout)
     return _validate_folder(Path(target), text, frictionless)
 
 
-def _validate_fetched(target: str, scope: Scope) -> Report:
+def _validate_fetched(target: str, scope: Scope, timeout: float) -> Report:
     """Download or unzip into a temporary folder (safely), then validate that."""
     import tempfile
 
     from ..downloader import download
     from ..errors import PackageError
+    from ..transfer import redact
     from .safezip import safe_extract
 
     with tempfile.TemporaryDirectory(prefix="sinopak-validate-") as tmp:
         folder = Path(tmp) / "package"
         try:
             if target.startswith(("http://", "https://")):
-                download(folder, target, offline=False, use_cache=False, retries=1)
+                download(folder, target, offline=False, use_cache=False, retries=1, timeout=timeout)
             else:
                 folder.mkdir()
                 safe_extract(Path(target), folder)
         except PackageError as exc:
-            report = Report(target)
-            report.add("package-error", str(exc), file=Path(target).name)
+            report = Report(redact(target))
+            report.add("package-error", str(exc), file=_file_name(target))
             return report
-        return _validate_folder(folder, target, scope)
+        return _validate_folder(folder, redact(target), scope)
+
+
+def _file_name(target: str) -> str:
+    """The last part of a path or URL, without credentials or query."""
+    import urllib.parse
+
+    if target.startswith(("http://", "https://")):
+        return urllib.parse.urlsplit(target).path.rpartition("/")[2] or "datapackage.json"
+    return Path(target).name
 
 
 def _validate_folder(path: Path, target: str, scope: Scope) -> Report:
