@@ -38,7 +38,8 @@ wheel: $(STAMP)
 ## bench: timings side by side (ratios) and the synthetic-corpus scale run
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
-	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/scale.py --frictionless all --sizes 1 10 100 1000
+	$(BIN)/python benchmarks/scale.py --frictionless csv --sizes 10 100 1000 10000
 
 ## footprint: packages and MB a fresh `pip install sinopak` adds (needs the package index)
 footprint: $(STAMP)

@@ -1,6 +1,6 @@
 """Scale: build and validate synthetic corpora of N = 1, 10, 100, 1000 articles.
 
-Reports wall time, peak memory (max RSS of the build process) and time per record, and the
+Reports wall time, peak memory (of the build and its worker processes) and time per record, and the
 ratio of time per record between the largest and N = 10 (flat means close to 1).
 
     python benchmarks/scale.py [--sizes 1 10 100 1000] [--frictionless csv]
@@ -24,15 +24,84 @@ from synth import generate  # noqa: E402
 
 from sinopak.schema.tables import RECORD_TABLES  # noqa: E402
 
-# Runs one build and prints its peak RSS: getrusage(RUSAGE_CHILDREN) in a fresh process
-# covers exactly that one build.
+# Runs one build and prints its peak memory in KiB: the largest sum of the resident sets of
+# the build and all its descendants (frictionless's worker processes run beside the build),
+# sampled every 50 ms from /proc, and at least getrusage's max RSS of any one process.
 PROBE = """
-import resource, subprocess, sys
-proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-sys.stderr.write(proc.stdout + proc.stderr)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+import os, resource, subprocess, sys, time
+
+def tree_rss(root):
+    children = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(pid))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                total += next(int(l.split()[1]) for l in fh if l.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            pass
+    return total
+
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+peak = 0
+while proc.poll() is None:
+    peak = max(peak, tree_rss(proc.pid))
+    time.sleep(0.05)
+sys.stderr.write(proc.stdout.read().decode())
+print(max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
 sys.exit(proc.returncode)
 """
+
+# Issue 13: (scope, articles) -> (seconds, MiB) at most; and the marginal cost per record
+# between two sizes, (scope, low, high) -> ms at most.
+TARGETS = {("all", 1000): (30.0, 1024.0), ("csv", 10000): (300.0, 2048.0)}
+MARGINAL_TARGETS = {("csv", 1000, 10000): 0.3}
+
+
+def target_lines(
+    scope: str, measured: dict[int, tuple[float, int]], rss: dict[int, float]
+) -> list[str]:
+    """Each target of this scope: measured value, limit, met (or not run)."""
+    lines = ["", "| target | measured | limit | met |", "|---|---:|---:|---|"]
+    for (where, n), (seconds, mib) in TARGETS.items():
+        if where != scope:
+            continue
+        if n not in measured:
+            lines.append(f"| {n} articles, time | not run | ≤ {seconds:.0f} s | — |")
+            lines.append(f"| {n} articles, peak RSS | not run | ≤ {mib:.0f} MiB | — |")
+            continue
+        wall, peak = measured[n][0], rss[n]
+        lines.append(
+            f"| {n} articles, time | {wall:.1f} s | ≤ {seconds:.0f} s | {_met(wall <= seconds)} |"
+        )
+        lines.append(
+            f"| {n} articles, peak RSS | {peak:.0f} MiB | ≤ {mib:.0f} MiB | {_met(peak <= mib)} |"
+        )
+    for (where, lo, hi), limit in MARGINAL_TARGETS.items():
+        if where != scope:
+            continue
+        if lo not in measured or hi not in measured:
+            lines.append(f"| marginal, {lo} → {hi} articles | not run | ≤ {limit} ms/record | — |")
+            continue
+        (t0, r0), (t1, r1) = measured[lo], measured[hi]
+        ms = (t1 - t0) / (r1 - r0) * 1000
+        lines.append(
+            f"| marginal, {lo} → {hi} articles | {ms:.3f} ms/record | ≤ {limit} ms/record | "
+            f"{_met(ms <= limit)} |"
+        )
+    return lines
+
+
+def _met(ok: bool) -> str:
+    return "yes" if ok else "NO"
 
 
 def run_build(project: Path, scope: str) -> tuple[float, float]:
@@ -78,12 +147,14 @@ def main() -> int:
     ]
     per_record: dict[int, float] = {}
     measured: dict[int, tuple[float, int]] = {}
+    peaks: dict[int, float] = {}
     for n in args.sizes:
         project = generate(ROOT / "build" / f"synth-{n}", n, seed=1)
         wall, rss = run_build(project, args.frictionless)
         count = records(project)
         per_record[n] = wall / count * 1000
         measured[n] = (wall, count)
+        peaks[n] = rss
         lines.append(f"| {n} | {count} | {wall:.1f} | {rss:.0f} | {per_record[n]:.2f} |")
         print(lines[-1], flush=True)
     sizes = sorted(measured)
@@ -106,6 +177,7 @@ def main() -> int:
             f"- marginal cost ratio, last step vs first: "
             f"{marginal[-1][2] / marginal[0][2]:.2f}× (flat ≈ 1: cost grows linearly)"
         )
+    lines += target_lines(args.frictionless, measured, peaks)
     text = "\n".join(lines)
     print(text)
     if args.write:

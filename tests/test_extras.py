@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, run
+from conftest import ROOT, run, tree_digest
 
 import sinopak
 from sinopak.cli import main
@@ -70,12 +71,16 @@ def test_records_names_the_records_extra(monkeypatch: pytest.MonkeyPatch) -> Non
         sinopak.records("events")
 
 
-def test_build_without_the_build_group_exits_3(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_without_the_build_group_exits_3(
+    monkeypatch: pytest.MonkeyPatch, project: Path
+) -> None:
     block(monkeypatch, "pysbd", "pycountry")
-    result = run("build", "--root", str(ROOT), "--check")
+    before = tree_digest(project / "dist")
+    result = run("build", "--root", str(project))
     assert result.exit_code == 3
     assert result.output.startswith("Error: sinopak build needs pysbd, pycountry, which are ")
     assert "--group build" in result.output
+    assert tree_digest(project / "dist") == before
 
 
 def test_internal_error_exits_3_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -71,12 +71,17 @@ root_option = click.option(
 
 def _checkout(root: Path | None, purpose: str) -> Project:
     """The source checkout a command works in, with the libraries that read its seeds."""
-    from .extras import require_checkout_tools
     from .pipeline.project import find_project
 
     project = find_project(root)
-    require_checkout_tools(purpose)
+    _require_checkout_tools(purpose)
     return project
+
+
+def _require_checkout_tools(purpose: str) -> None:
+    from .extras import require_checkout_tools
+
+    require_checkout_tools(purpose)
 
 
 frictionless_option = click.option(
@@ -101,7 +106,14 @@ frictionless_option = click.option(
 @frictionless_option
 def build(root: Path | None, check_only: bool, scope: Scope) -> None:
     """Rebuild and validate dist/ (and schema/) from seeds/."""
-    project = _checkout(root, "sinopak build")
+    from .pipeline.manifest import up_to_date
+    from .pipeline.project import find_project
+
+    project = find_project(root)
+    if check_only and up_to_date(project, scope):  # before importing the build at all
+        click.echo("dist/ and schema/ are up to date.")
+        return
+    _require_checkout_tools("sinopak build")
     from .pipeline.build import STEPS
     from .pipeline.build import build as run_build
 

@@ -20,6 +20,7 @@ import warnings
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .cachedir import cache_root
 from .destination import (
     MARKER,
     TEMP_PREFIX,
@@ -43,14 +44,6 @@ MAX_DESCRIPTOR_BYTES = 16_000_000
 MAX_FILE_BYTES = 200_000_000
 MAX_ZIP_BYTES = 1_000_000_000
 SHA256 = re.compile(r"sha256:[0-9a-f]{64}")
-
-
-def cache_root() -> Path:
-    base = os.environ.get("SINOPAK_CACHE")
-    if base:
-        return Path(base)
-    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(xdg) / "sinopak"
 
 
 # --------------------------------------------------------------------------- the descriptor

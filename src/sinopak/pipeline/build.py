@@ -15,6 +15,7 @@ from typing import Any
 from ..errors import BuildError, SeedErrors, StaleError
 from ..folders import replace_folder
 from ..validation import Scope, validate
+from . import manifest
 from .checks import check
 from .corpus import Corpus, load_corpus
 from .export import write_package
@@ -127,8 +128,13 @@ def build(
     progress: Progress = _quiet,
 ) -> list[str]:
     """Rebuild dist/, schema/ and the generated sources; with check_only, raise StaleError
-    naming what is stale and change nothing. Returns the paths that changed."""
+    naming what is stale and change nothing. Returns the paths that changed.
+
+    Both record build/manifest.json when they succeed; check_only first consults it and
+    stops early when it proves nothing changed (see `manifest`)."""
     recover(project)
+    if check_only and manifest.up_to_date(project, frictionless):
+        return []  # the manifest proves nothing changed since the last verified build
     for leftover in project.scratch.glob("stage-*"):  # from a build that was killed
         shutil.rmtree(leftover, ignore_errors=True)
     out = stage(project, frictionless=frictionless, progress=progress)
@@ -142,12 +148,14 @@ def build(
         if check_only:
             if stale:
                 raise StaleError(listing("generated files are stale; run `sinopak build`", stale))
+            manifest.record(project, frictionless, list(sources))
             return []
         write_sources(project.root, {rel: sources[rel] for rel in stale_sources})
         if any(p.startswith("schema/") for p in stale):
             replace_folder(out / "schema", project.schema, hold=project.scratch)
         if any(p.startswith("dist/") for p in stale):
             replace_folder(out / "dist", project.dist, hold=project.scratch)
+        manifest.record(project, frictionless, list(sources))
         return stale
     finally:
         shutil.rmtree(out, ignore_errors=True)

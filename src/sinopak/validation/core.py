@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .descriptor import check_profile, load_descriptor
 from .files import check_files, check_sums
-from .frictionless_runner import run_frictionless
+from .frictionless_runner import start as start_frictionless
 from .report import Report, Scope
 
 
@@ -32,11 +32,12 @@ def validate(
     typed rows, which is what makes large corpora fast), or "none". `timeout` bounds each
     file's whole transfer when `target` is a URL.
 
-    Needs the `validate` extra (frictionless, jsonschema, pyarrow, pydantic, pandas): without
-    it, raises MissingDependencyError before reading anything."""
+    Needs the `validate` extra (frictionless, jsonschema, fastjsonschema, pyarrow, pydantic,
+    pandas): without it, raises MissingDependencyError before reading anything."""
     from ..extras import require
 
-    for module in ("jsonschema", "pyarrow.parquet", "frictionless", "pydantic", "pandas"):
+    needed = ("jsonschema", "fastjsonschema", "pyarrow.parquet", "frictionless", "pydantic", "pandas")
+    for module in needed:
         require(module, "validation", "validate")
     if target is None:
         from .._access import data_dir
@@ -100,10 +101,16 @@ def _validate_folder(path: Path, target: str, scope: Scope) -> Report:
     check_profile(descriptor, report)
     files = check_files(descriptor, base, report)
     check_sums(base, report)
+    # frictionless opens the files itself: only when every one was safe, present and read.
+    # It runs in worker processes while the checks below run here.
+    pending = None
+    if scope != "none" and len(files) == len(descriptor["resources"]):
+        pending = start_frictionless(descriptor_path, descriptor, scope)
     # Content is checked even when a hash is wrong: the report then says what changed, by row
     # and field. Only files at safe paths inside the package were read.
-    check_tables(descriptor, files, report)
-    # frictionless opens the files itself: only when every one was safe, present and read.
-    if scope != "none" and len(files) == len(descriptor["resources"]):
-        run_frictionless(descriptor_path, descriptor, scope, report)
+    try:
+        check_tables(descriptor, files, report)
+    finally:
+        if pending is not None:
+            pending.collect(report)
     return report

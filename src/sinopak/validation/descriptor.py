@@ -30,21 +30,8 @@ def load_descriptor(path: Path, report: Report) -> dict[str, Any] | None:
 
 
 def check_profile(descriptor: dict[str, Any], report: Report) -> None:
-    """Check the descriptor against the official Data Package 2.0 JSON Schema."""
-    import importlib.resources
+    """Check the descriptor against the official Data Package 2.0 JSON Schema (compiled and
+    cached: see `profile_check`)."""
+    from .profile_check import check_profile as compiled
 
-    import jsonschema
-
-    profile = json.loads(
-        importlib.resources.files("sinopak.validation")
-        .joinpath("profiles/datapackage.json")
-        .read_text()
-    )
-    for err in sorted(
-        jsonschema.Draft7Validator(profile).iter_errors(descriptor),
-        key=lambda e: list(e.absolute_path),
-    )[:20]:
-        where = "/".join(str(p) for p in err.absolute_path)
-        report.add(
-            "descriptor-error", f"{where or '<root>'}: {err.message[:200]}", file="datapackage.json"
-        )
+    compiled(descriptor, report)

@@ -1,43 +1,122 @@
-"""Run frictionless itself on the package and collect its errors into the report."""
+"""Run frictionless on the package's resources, in parallel worker processes, and collect its
+errors into the report.
+
+Each resource is one task (`frictionless_worker.validate_resource`), largest first, on as
+many worker processes as there are CPUs. The workers start from a fork server that has
+imported frictionless once, so that they neither re-import it nor inherit the parent's threads
+(pyarrow's pools). `start` is called as soon as the files are known to be safe, so that
+frictionless runs while sinopak's own table checks run in the parent; `Pending.collect` waits.
+A worker that crashes or is killed becomes a `frictionless-error` naming each resource it did
+not finish: never a hang, never a traceback.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
 from .report import Report, Scope
+
+Task = Callable[[str, str], list[dict[str, Any]]]
+# Imported once by the fork server (importing starts no thread), not by every worker.
+PRELOAD = ["frictionless", "pyarrow.parquet", "sinopak.validation.frictionless_worker"]
+
+
+def selected(descriptor: dict[str, Any], scope: Scope) -> list[dict[str, Any]]:
+    """The resources frictionless validates in this scope, largest file first."""
+    chosen = [r for r in descriptor["resources"] if scope == "all" or r.get("format") == "csv"]
+    return sorted(chosen, key=lambda r: -_size(r))
+
+
+def _size(res: dict[str, Any]) -> int:
+    size = res.get("bytes", res.get("sinopak:bytes", 0))
+    return size if isinstance(size, int) else 0
+
+
+@dataclass
+class Pending:
+    """frictionless running on the resources: `collect` adds its problems to the report."""
+
+    pool: ProcessPoolExecutor
+    futures: list[tuple[dict[str, Any], Future[list[dict[str, Any]]]]]
+
+    def collect(self, report: Report) -> None:
+        try:
+            for res, future in self.futures:
+                _collect_one(res, future, report)
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _collect_one(res: dict[str, Any], future: Future[list[dict[str, Any]]], report: Report) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    name, file = res.get("name"), res.get("path")
+    try:
+        problems = future.result()
+    except BrokenProcessPool:
+        report.add(
+            "frictionless-error",
+            "frictionless did not finish this resource: its worker process stopped (crashed "
+            "or was killed)",
+            resource=name,
+            file=file,
+        )
+        return
+    except Exception as exc:  # frictionless may raise on inputs it cannot open at all
+        report.add(
+            "frictionless-error",
+            f"frictionless could not validate: {exc}",
+            resource=name,
+            file=file,
+        )
+        return
+    for p in problems:
+        report.add_frictionless(
+            p["type"],
+            p["message"],
+            resource=name,
+            file=file,
+            row=p.get("row"),
+            field=p.get("field"),
+        )
+
+
+def start(
+    descriptor_path: Path, descriptor: dict[str, Any], scope: Scope, *, task: Task | None = None
+) -> Pending:
+    """Submit every selected resource to the worker processes; return at once."""
+    import multiprocessing
+
+    from .frictionless_worker import validate_resource
+
+    resources = selected(descriptor, scope)
+    context: BaseContext
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        server = multiprocessing.get_context("forkserver")
+        server.set_forkserver_preload(PRELOAD)
+        context = server
+    else:  # no fork server (Windows): each worker imports what it needs
+        context = multiprocessing.get_context("spawn")
+    workers = max(1, min(os.cpu_count() or 1, len(resources)))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    path = str(descriptor_path.resolve())
+    run = task or validate_resource
+    try:
+        futures = [(res, pool.submit(run, path, res["name"])) for res in resources]
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    return Pending(pool, futures)
 
 
 def run_frictionless(
     descriptor_path: Path, descriptor: dict[str, Any], scope: Scope, report: Report
 ) -> None:
     """Run frictionless on the package (every format, or the CSV tables) and collect errors."""
-    import frictionless
-
-    try:
-        if scope == "all":
-            result = frictionless.validate(str(descriptor_path))
-        else:
-            subset = dict(descriptor)
-            subset["resources"] = [r for r in descriptor["resources"] if r.get("format") == "csv"]
-            package = frictionless.Package(subset, basepath=str(descriptor_path.parent))
-            result = package.validate()
-    except Exception as exc:  # frictionless may raise on inputs it cannot open at all
-        report.add(
-            "frictionless-error",
-            f"frictionless could not validate: {exc}",
-            file=descriptor_path.name,
-        )
-        return
-    for task in result.tasks:
-        for err in task.errors:
-            report.add_frictionless(
-                err.type,
-                err.message,
-                resource=task.name,
-                file=getattr(task, "place", None),
-                row=getattr(err, "row_number", None),
-                field=getattr(err, "field_name", None),
-            )
-    for err in result.errors:
-        report.add_frictionless(err.type, err.message, file=descriptor_path.name)
+    start(descriptor_path, descriptor, scope).collect(report)

@@ -1,0 +1,149 @@
+"""The build manifest (build/manifest.json): what the last verified build read and wrote.
+
+A build that succeeds (and a `--check` that finds nothing stale) records the sha256 of its
+inputs (every file under seeds/, pyproject.toml, every file of the sinopak code that ran, and
+the installed distributions with their versions) and of its outputs (every file under dist/
+and schema/, and the generated sources). `sinopak build --check` first hashes the same files:
+when every hash matches, and every resource's file still matches the hash the descriptor
+gives, nothing can have changed and the check stops there. Anything else (a changed, added or
+removed file, a manifest that is missing, unreadable or of another shape, a weaker frictionless
+scope) falls back to the full rebuild and comparison.
+
+Standard library only: the fast path must not import the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .project import Project
+
+FORMAT = 1
+NAME = "manifest.json"
+# A manifest recorded with a scope covers the checks of that scope and the narrower ones.
+SCOPE_RANK = {"none": 0, "csv": 1, "all": 2}
+CODE_DIR = Path(__file__).resolve().parents[1]  # the sinopak package that runs
+
+
+def manifest_path(project: Project) -> Path:
+    return project.scratch / NAME
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def tree(folder: Path, prefix: str, *, skip_caches: bool = False) -> dict[str, str]:
+    """sha256 of every file under `folder`, by `prefix` + relative path (sorted)."""
+    out: dict[str, str] = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        if skip_caches:
+            dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+        rel = Path(dirpath).relative_to(folder).as_posix()
+        for name in sorted(filenames):
+            if skip_caches and name.endswith((".pyc", ".pyo")):
+                continue
+            key = name if rel == "." else f"{rel}/{name}"
+            out[prefix + key] = digest(Path(dirpath) / name)
+    return out
+
+
+def installed() -> list[str]:
+    """The installed distributions and their versions (`name-version.dist-info` folders on
+    sys.path): any install, upgrade or removal changes this list."""
+    found: set[str] = set()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found.update(n for n in names if n.endswith((".dist-info", ".egg-info")))
+    return sorted(found)
+
+
+def inputs(project: Project, code: Path | None = None) -> dict[str, Any]:
+    """Everything a build reads."""
+    files = tree(project.seeds, "seeds/")
+    files["pyproject.toml"] = digest(project.root / "pyproject.toml")
+    return {
+        "files": files,
+        "code": tree(code or CODE_DIR, "", skip_caches=True),
+        "python": sys.version,
+        "installed": installed(),
+    }
+
+
+def outputs(project: Project, generated: list[str]) -> dict[str, str]:
+    """Everything a build writes: dist/, schema/ and the generated sources (relative paths)."""
+    files = tree(project.dist, "dist/")
+    files.update(tree(project.schema, "schema/"))
+    for rel in generated:
+        path = project.root / rel
+        files[rel] = digest(path) if path.is_file() else "missing"
+    return files
+
+
+def record(project: Project, scope: str, generated: list[str]) -> None:
+    """Write the manifest of the build that just finished (atomically)."""
+    data = {
+        "format": FORMAT,
+        "scope": scope,
+        "inputs": inputs(project),
+        "generated": sorted(generated),
+        "outputs": outputs(project, generated),
+    }
+    path = manifest_path(project)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".manifest-")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=1, sort_keys=True)
+    os.replace(tmp, path)
+
+
+def load(project: Project) -> dict[str, Any] | None:
+    """The recorded manifest, or None when it is absent, unreadable or not of this shape."""
+    try:
+        data = json.loads(manifest_path(project).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    shape = {"format": int, "scope": str, "inputs": dict, "generated": list, "outputs": dict}
+    if not isinstance(data, dict) or any(not isinstance(data.get(k), t) for k, t in shape.items()):
+        return None
+    if data["format"] != FORMAT or not all(isinstance(g, str) for g in data["generated"]):
+        return None
+    return data
+
+
+def up_to_date(project: Project, scope: str, code: Path | None = None) -> bool:
+    """True when the manifest proves that dist/, schema/ and the generated sources are what
+    the current inputs build (and were validated with at least `scope`)."""
+    recorded = load(project)
+    if recorded is None or SCOPE_RANK.get(recorded["scope"], -1) < SCOPE_RANK[scope]:
+        return False
+    try:
+        if inputs(project, code) != recorded["inputs"]:
+            return False
+        found = outputs(project, recorded["generated"])
+    except OSError:
+        return False
+    return found == recorded["outputs"] and descriptor_agrees(project, found)
+
+
+def descriptor_agrees(project: Project, hashes: dict[str, str]) -> bool:
+    """Every resource the descriptor lists is a file of dist/ with the sha256 it declares."""
+    try:
+        descriptor = json.loads((project.dist / "datapackage.json").read_text(encoding="utf-8"))
+        resources = descriptor["resources"]
+        return all(
+            hashes.get(f"dist/{res['path']}") == str(res["hash"]).removeprefix("sha256:")
+            for res in resources
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return False

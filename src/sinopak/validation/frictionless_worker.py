@@ -1,0 +1,163 @@
+"""One resource validated by frictionless, in a worker process (see `frictionless_runner`).
+
+frictionless checks every cell against the resource's schema, the primary key and the foreign
+keys, exactly as `frictionless validate` does; what changes is what it reads:
+
+- JSON and Parquet rows come from `json` and pyarrow (column-wise), given to frictionless as
+  inline data: its own JSON path parses with ijson, its Parquet path converts to pandas and
+  iterates row by row. The bytes and sha256 of those files are checked by sinopak itself
+  (`files`), as before. A file these readers cannot read goes to frictionless's own reader,
+  which then reports the error as it always did.
+- A foreign key is resolved against a copy of the referenced resource that holds only the
+  referenced columns (frictionless still reads and types them): frictionless copies and reads
+  the whole referenced table once per foreign key, which was most of its run time.
+- CSV files are read by frictionless itself (encoding, dialect, header, bytes and hash).
+
+A worker keeps the referenced columns it has read (the foreign-key lookup cache) for every
+later resource that refers to the same table; the rows of the resource itself are not kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+Problem = dict[str, Any]
+_descriptors: dict[str, dict[str, Any]] = {}
+_references: dict[tuple[str, str, tuple[str, ...]], dict[str, Any]] = {}
+
+
+def validate_resource(descriptor_path: str, name: str) -> list[Problem]:
+    """frictionless's problems with one resource of the package, as dicts for the report."""
+    import frictionless
+
+    descriptor = _descriptor(descriptor_path)
+    base = str(Path(descriptor_path).parent)
+    by_name = {r["name"]: r for r in descriptor["resources"] if isinstance(r, dict)}
+    res = by_name[name]
+    if not isinstance(res.get("schema"), dict):
+        report = frictionless.Resource(res, basepath=base).validate()
+    else:
+        main = _fed(descriptor_path, res)
+        refs = [
+            _cached_reference(descriptor_path, by_name[other], fields)
+            for other, fields in _referenced(res).items()
+            if other in by_name and other != name
+        ]
+        package = frictionless.Package({"resources": [main, *refs]}, basepath=base)
+        report = package.get_resource(name).validate()
+    problems = [
+        {
+            "type": err.type,
+            "message": err.message,
+            "row": getattr(err, "row_number", None),
+            "field": getattr(err, "field_name", None),
+        }
+        for task in report.tasks
+        for err in task.errors
+    ]
+    problems += [{"type": e.type, "message": e.message} for e in report.errors]
+    return problems
+
+
+def _descriptor(path: str) -> dict[str, Any]:
+    if path not in _descriptors:
+        _descriptors[path] = json.loads(Path(path).read_bytes())
+    return _descriptors[path]
+
+
+def _referenced(res: dict[str, Any]) -> dict[str, list[str]]:
+    """Other resources this one's foreign keys point at, with the columns they use."""
+    out: dict[str, list[str]] = {}
+    for fk in res["schema"].get("foreignKeys") or []:
+        ref = fk.get("reference") if isinstance(fk, dict) else None
+        other = ref.get("resource") if isinstance(ref, dict) else None
+        fields = ref.get("fields") if isinstance(ref, dict) else None
+        if isinstance(other, str) and other:
+            names = [fields] if isinstance(fields, str) else list(fields or [])
+            out.setdefault(other, [])
+            out[other] += [f for f in names if isinstance(f, str) and f not in out[other]]
+    return out
+
+
+def raw_rows(descriptor_path: str, res: dict[str, Any]) -> list[Any] | None:
+    """The rows of a table resource as its file holds them (JSON: objects; Parquet and CSV:
+    a header list, then value lists), or None when they cannot be read that way."""
+    return _read(Path(descriptor_path).parent / res["path"], res.get("format"))
+
+
+def _read(path: Path, fmt: Any) -> list[Any] | None:
+    try:
+        data = path.read_bytes()
+        if fmt == "json":
+            rows = json.loads(data)
+            ok = isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows)
+            return rows if ok else None
+        if fmt == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pq.ParquetFile(pa.BufferReader(data)).read()
+            columns = [column.to_pylist() for column in table.columns]
+            return [table.schema.names, *(list(row) for row in zip(*columns, strict=True))]
+        if fmt == "csv":
+            return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    except Exception:  # any file these readers cannot read is left to frictionless
+        return None
+    return None
+
+
+def _fed(descriptor_path: str, res: dict[str, Any]) -> dict[str, Any]:
+    """The resource as frictionless validates it: JSON and Parquet with inline rows."""
+    if res.get("format") not in ("json", "parquet"):
+        return res
+    rows = raw_rows(descriptor_path, res)
+    if rows is None:
+        return res  # frictionless's own reader reports what is wrong
+    fed = {k: v for k, v in res.items() if k not in ("path", "encoding", "mediatype", "hash")}
+    fed.update(data=rows, format="inline")
+    return fed
+
+
+def _cached_reference(
+    descriptor_path: str, res: dict[str, Any], fields: list[str]
+) -> dict[str, Any]:
+    key = (descriptor_path, res["name"], tuple(fields))
+    if key not in _references:
+        _references[key] = _reference(descriptor_path, res, fields)
+    return _references[key]
+
+
+def _reference(descriptor_path: str, res: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    """A referenced resource with only the referenced columns (declared types kept)."""
+    schema = res.get("schema")
+    rows = (
+        raw_rows(descriptor_path, res) if res.get("format") in ("json", "parquet", "csv") else None
+    )
+    if not isinstance(schema, dict) or not rows:
+        return res
+    declared = {f.get("name"): f for f in schema.get("fields", []) if isinstance(f, dict)}
+    if any(f not in declared for f in fields):
+        return res
+    kept = [{k: v for k, v in declared[f].items() if k != "constraints"} for f in fields]
+    if isinstance(rows[0], dict):  # JSON objects
+        values = [[row.get(f) for f in fields] for row in rows]
+    else:
+        header = rows[0]
+        if any(f not in header for f in fields):
+            return res
+        index = [header.index(f) for f in fields]
+        values = [[row[i] if i < len(row) else None for i in index] for row in rows[1:]]
+    reduced: dict[str, Any] = {"fields": kept}
+    if "missingValues" in schema:
+        reduced["missingValues"] = schema["missingValues"]
+    return {
+        "name": res["name"],
+        "type": "table",
+        "format": "inline",
+        "data": [fields, *values],
+        "schema": reduced,
+    }

@@ -1,0 +1,126 @@
+"""frictionless in worker processes, fed by pyarrow and json: it still finds what its own
+readers find, cell by cell, and a worker that dies is a located problem, not a hang."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import frictionless
+import pytest
+from conftest import ROOT
+from corrupt import rewrite_table
+
+from sinopak.validation import frictionless_runner, validate
+from sinopak.validation.report import Report
+
+Rows = list[dict[str, Any]]
+
+
+@pytest.fixture
+def dist(tmp_path: Path) -> Path:
+    copy = tmp_path / "dist"
+    shutil.copytree(ROOT / "dist", copy)
+    return copy
+
+
+def die_on_events_parquet(descriptor_path: str, name: str) -> list[dict[str, Any]]:
+    """A task whose worker is killed on one resource (as by the OOM killer)."""
+    if name == "events-parquet":
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(0.01)
+    return []
+
+
+def raise_on_posts(descriptor_path: str, name: str) -> list[dict[str, Any]]:
+    if name == "posts-json":
+        raise RuntimeError("cannot open this")
+    return []
+
+
+def test_a_killed_worker_is_a_problem_naming_the_resource(dist: Path) -> None:
+    descriptor = json.loads((dist / "datapackage.json").read_text())
+    report = Report("x")
+    pending = frictionless_runner.start(
+        dist / "datapackage.json", descriptor, "all", task=die_on_events_parquet
+    )
+    pending.collect(report)
+    lost = {p.resource: p for p in report.problems}
+    assert "events-parquet" in lost
+    problem = lost["events-parquet"]
+    assert problem.type == "frictionless-error" and problem.file == "parquet/events.parquet"
+    assert "worker process stopped" in problem.message
+    assert all(p.type == "frictionless-error" for p in report.problems)
+
+
+def test_an_exception_in_a_worker_is_a_problem_naming_the_resource(dist: Path) -> None:
+    descriptor = json.loads((dist / "datapackage.json").read_text())
+    report = Report("x")
+    frictionless_runner.start(
+        dist / "datapackage.json", descriptor, "all", task=raise_on_posts
+    ).collect(report)
+    assert [(p.type, p.resource, p.file) for p in report.problems] == [
+        ("frictionless-error", "posts-json", "json/posts.json")
+    ]
+    assert "cannot open this" in report.problems[0].message
+
+
+def test_scopes_select_resources() -> None:
+    descriptor = json.loads((ROOT / "dist" / "datapackage.json").read_text())
+    everything = frictionless_runner.selected(descriptor, "all")
+    assert len(everything) == len(descriptor["resources"])
+    csv_only = frictionless_runner.selected(descriptor, "csv")
+    assert csv_only and {r["format"] for r in csv_only} == {"csv"}
+    sizes = [r.get("bytes", r.get("sinopak:bytes")) for r in everything]
+    assert sizes == sorted(sizes, reverse=True)  # largest first
+
+
+def set_status(rows: Rows) -> Rows:
+    rows[1]["status"] = "imagined"
+    return rows
+
+
+def dangle(rows: Rows) -> Rows:
+    rows[0]["entity_id"] = "ent.nobody"
+    return rows
+
+
+def frictionless_own(dist: Path, resource: str) -> set[tuple[str, int | None, str | None]]:
+    """What frictionless finds in one resource reading the files itself."""
+    report = frictionless.Package(str(dist / "datapackage.json")).validate(name=resource)
+    return {
+        ("frictionless:" + e.type, getattr(e, "row_number", None), getattr(e, "field_name", None))
+        for task in report.tasks
+        for e in task.errors
+    }
+
+
+@pytest.mark.parametrize(
+    ("table", "change", "fmt"),
+    [
+        ("events", set_status, "parquet"),
+        ("events", set_status, "json"),
+        ("participants", dangle, "parquet"),
+        ("participants", dangle, "json"),
+        ("participants", dangle, "csv"),
+    ],
+)
+def test_fed_rows_give_the_errors_frictionless_finds_itself(
+    dist: Path, table: str, change: Any, fmt: str
+) -> None:
+    rewrite_table(dist, table, change, (fmt,))
+    resource = table if fmt == "csv" else f"{table}-{fmt}"
+    expected = frictionless_own(dist, resource)
+    assert expected  # the corruption is one frictionless sees
+    report = validate(dist)
+    found = {
+        (p.type, p.row, p.field)
+        for p in report.problems
+        if p.resource == resource and p.type.startswith("frictionless:")
+    }
+    assert found == expected

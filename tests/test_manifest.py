@@ -1,0 +1,188 @@
+"""The build manifest: `build --check` with nothing changed only hashes; any change to a seed,
+the code, the installed packages or a published file, and any damaged manifest, still goes
+through the full rebuild and comparison."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import run
+
+from sinopak.pipeline import build as build_module
+from sinopak.pipeline import export, manifest
+from sinopak.pipeline.project import Project
+
+
+@pytest.fixture
+def full_builds(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Records each full build (the staging step); the fast path never stages."""
+    calls: list[Path] = []
+    real: Callable[..., Path] = build_module.stage
+
+    def spy(project: Project, **kwargs: object) -> Path:
+        calls.append(project.root)
+        return real(project, **kwargs)
+
+    monkeypatch.setattr(build_module, "stage", spy)
+    return calls
+
+
+@pytest.fixture
+def built(project: Path) -> Path:
+    """A project copy whose last build recorded a manifest."""
+    assert run("build", "--root", str(project)).exit_code == 0
+    assert (project / "build" / "manifest.json").is_file()
+    return project
+
+
+def check(project: Path, *args: str) -> tuple[int, str]:
+    result = run("build", "--check", "--root", str(project), *args)
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def test_check_with_nothing_changed_does_not_rebuild(built: Path, full_builds: list[Path]) -> None:
+    assert check(built) == (0, "dist/ and schema/ are up to date.\n")
+    assert full_builds == []
+    # the library call takes the same path
+    assert build_module.build(Project(built), check_only=True) == []
+    assert full_builds == []
+
+
+def test_the_manifest_records_inputs_and_outputs(built: Path) -> None:
+    data = json.loads((built / "build" / "manifest.json").read_text())
+    assert data["format"] == manifest.FORMAT and data["scope"] == "all"
+    files = data["inputs"]["files"]
+    assert "pyproject.toml" in files and "seeds/package.yaml" in files
+    assert "pipeline/manifest.py" in data["inputs"]["code"]
+    assert any(d.startswith("pydantic-") for d in data["inputs"]["installed"])
+    published = {p.relative_to(built).as_posix() for p in (built / "dist").rglob("*")}
+    published = {p for p in published if (built / p).is_file()}
+    assert {p for p in data["outputs"] if p.startswith("dist/")} == published
+    assert data["outputs"]["schema/events.json"] == manifest.digest(
+        built / "schema" / "events.json"
+    )
+
+
+def test_an_edited_seed_is_caught(built: Path, full_builds: list[Path]) -> None:
+    seed = built / "seeds" / "package.yaml"
+    seed.write_text(seed.read_text().replace("Hand-curated records", "Curated records", 1))
+    code, output = check(built)
+    assert code == 1
+    assert "stale" in output and "dist/datapackage.json" in output
+    assert full_builds == [built]
+
+
+def test_an_edited_published_file_is_caught(built: Path, full_builds: list[Path]) -> None:
+    events = built / "dist" / "csv" / "events.csv"
+    events.write_bytes(events.read_bytes().replace(b"Shaheen", b"Shahin", 1))
+    code, output = check(built)
+    assert code == 1 and "dist/csv/events.csv" in output
+    assert full_builds == [built]
+
+
+def test_an_added_published_file_is_caught(built: Path, full_builds: list[Path]) -> None:
+    (built / "dist" / "csv" / "extra.csv").write_text("a\n1\n")
+    code, output = check(built)
+    assert code == 1 and "dist/csv/extra.csv" in output
+
+
+def test_an_edited_source_file_is_caught(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, full_builds: list[Path]
+) -> None:
+    code_copy = tmp_path / "code"
+    shutil.copytree(
+        manifest.CODE_DIR, code_copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
+    monkeypatch.setattr(manifest, "CODE_DIR", code_copy)
+    assert run("build", "--root", str(built)).exit_code == 0  # manifest of this code
+    assert check(built)[0] == 0 and len(full_builds) == 1  # the fast path
+    # Edit the code: the CSV note changes (the edit, on disk; its effect, in the running code).
+    path = code_copy / "pipeline" / "export.py"
+    path.write_text(path.read_text().replace("CSV injection guard", "CSV formula guard"))
+    monkeypatch.setattr(export, "FORMULA_NOTE", export.FORMULA_NOTE.replace("injection", "formula"))
+    code, output = check(built)
+    assert code == 1 and "dist/datapackage.json" in output
+    assert len(full_builds) == 2
+
+
+def test_a_code_edit_without_effect_rebuilds_and_passes(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, full_builds: list[Path]
+) -> None:
+    code_copy = tmp_path / "code"
+    shutil.copytree(manifest.CODE_DIR, code_copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(manifest, "CODE_DIR", code_copy)
+    (code_copy / "pipeline" / "rows.py").write_text("# edited\n", encoding="utf-8")
+    assert check(built)[0] == 0
+    assert full_builds == [built]  # the inputs differ from the manifest: full comparison
+    assert check(built)[0] == 0
+    assert full_builds == [built]  # that check recorded a new manifest
+
+
+def test_other_installed_packages_mean_a_full_check(
+    built: Path, monkeypatch: pytest.MonkeyPatch, full_builds: list[Path]
+) -> None:
+    real = manifest.installed
+    monkeypatch.setattr(manifest, "installed", lambda: [*real(), "pydantic-99.0.dist-info"])
+    assert check(built)[0] == 0
+    assert full_builds == [built]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"{",
+        b"[]",
+        b'{"format": 1}',
+        b'{"format": 99, "scope": "all", "inputs": {}, "generated": [], "outputs": {}}',
+        b'{"format": 1, "scope": "all", "inputs": {}, "generated": [3], "outputs": {}}',
+        b"\xff\xfe not utf-8",
+    ],
+)
+def test_a_damaged_manifest_means_a_full_check(
+    built: Path, full_builds: list[Path], damage: bytes
+) -> None:
+    path = built / "build" / "manifest.json"
+    path.write_bytes(damage)
+    assert check(built)[0] == 0
+    assert full_builds == [built]
+    assert manifest.load(Project(built)) is not None  # rewritten by the passing check
+
+
+def test_a_damaged_manifest_still_catches_an_edit(built: Path, full_builds: list[Path]) -> None:
+    (built / "build" / "manifest.json").write_text("{")
+    events = built / "dist" / "json" / "events.json"
+    events.write_text("[]\n")
+    code, output = check(built)
+    assert code == 1 and "dist/json/events.json" in output
+
+
+def test_a_doctored_manifest_cannot_hide_an_edit_the_descriptor_contradicts(
+    built: Path, full_builds: list[Path]
+) -> None:
+    """Even a manifest rewritten to match an edited file is checked against the descriptor."""
+    events = built / "dist" / "csv" / "events.csv"
+    events.write_bytes(events.read_bytes().replace(b"Shaheen", b"Shahin", 1))
+    path = built / "build" / "manifest.json"
+    data = json.loads(path.read_text())
+    data["outputs"]["dist/csv/events.csv"] = manifest.digest(events)
+    path.write_text(json.dumps(data))
+    assert check(built)[0] == 1
+    assert full_builds == [built]
+
+
+def test_a_narrower_frictionless_scope_does_not_cover_the_default(
+    project: Path, full_builds: list[Path]
+) -> None:
+    assert run("build", "--root", str(project), "--frictionless", "csv").exit_code == 0
+    assert check(project, "--frictionless", "csv")[0] == 0
+    assert len(full_builds) == 1  # covered: fast
+    assert check(project)[0] == 0  # the default (all) was never run on these files
+    assert len(full_builds) == 2
+    assert check(project, "--frictionless", "none")[0] == 0
+    assert len(full_builds) == 2
