@@ -17,6 +17,16 @@ from .files import check_files, check_sums
 from .frictionless_runner import start as start_frictionless
 from .report import Report, Scope
 
+# What validation imports, all from the `validate` extra (checked before anything is read).
+VALIDATE_NEEDS = (
+    "jsonschema",
+    "fastjsonschema",
+    "pyarrow.parquet",
+    "frictionless",
+    "pydantic",
+    "pandas",
+)
+
 
 def validate(
     target: str | os.PathLike[str] | None = None,
@@ -36,8 +46,7 @@ def validate(
     pandas): without it, raises MissingDependencyError before reading anything."""
     from ..extras import require
 
-    needed = ("jsonschema", "fastjsonschema", "pyarrow.parquet", "frictionless", "pydantic", "pandas")
-    for module in needed:
+    for module in VALIDATE_NEEDS:
         require(module, "validation", "validate")
     if target is None:
         from .._access import data_dir
