@@ -16,7 +16,16 @@ from .descriptor import check_profile, load_descriptor
 from .files import check_files, check_sums
 from .frictionless_runner import start as start_frictionless
 from .report import Report, Scope
-from .tables import check_tables
+
+# What validation imports, all from the `validate` extra (checked before anything is read).
+VALIDATE_NEEDS = (
+    "jsonschema",
+    "fastjsonschema",
+    "pyarrow.parquet",
+    "frictionless",
+    "pydantic",
+    "pandas",
+)
 
 
 def validate(
@@ -31,7 +40,14 @@ def validate(
     `frictionless` says which resources frictionless itself validates: "all" (default),
     "csv" (the CSV tables only: sinopak's own checks then prove JSON and Parquet hold the same
     typed rows, which is what makes large corpora fast), or "none". `timeout` bounds each
-    file's whole transfer when `target` is a URL."""
+    file's whole transfer when `target` is a URL.
+
+    Needs the `validate` extra (frictionless, jsonschema, fastjsonschema, pyarrow, pydantic,
+    pandas): without it, raises MissingDependencyError before reading anything."""
+    from ..extras import require
+
+    for module in VALIDATE_NEEDS:
+        require(module, "validation", "validate")
     if target is None:
         from .._access import data_dir
 
@@ -76,6 +92,10 @@ def _file_name(target: str) -> str:
 
 
 def _validate_folder(path: Path, target: str, scope: Scope) -> Report:
+    # imported here: the table checks need pydantic (the validate extra), while `sinopak diff`
+    # and `download`, which import this package, run on the base install
+    from .tables import check_tables
+
     descriptor_path = path / "datapackage.json" if path.is_dir() else path
     report = Report(target)
     if not descriptor_path.exists():
