@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 from conftest import ROOT
 
@@ -49,4 +51,7 @@ def test_citation_and_changelog_carry_the_package_version() -> None:
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
     version = sinopak.datapackage()["version"]
     assert cff["version"] == version and cff["type"] == "dataset"
-    assert f"## {version} " in (ROOT / "CHANGELOG.md").read_text()
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    assert "## [Unreleased]" in changelog  # Keep a Changelog
+    assert re.search(rf"^## \[{re.escape(version)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", changelog, re.M)
+    assert f"[{version}]: https://github.com/sinopak/sinopak/releases/tag/v{version}" in changelog

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from ._tables import TABLE_NAMES
-from .errors import MissingDependencyError, SinopakError, UnknownRecordError
+from .errors import SinopakError, UnknownRecordError
 from .layout import declared_bytes, resource_name, resource_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (2-3 ms)
@@ -118,14 +118,9 @@ def _resource(name: str, fmt: str) -> dict[str, Any]:
 
 
 def _need(module: str, extra: str) -> Any:
-    import importlib
+    from .extras import require
 
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise MissingDependencyError(
-            f"this backend needs {module.split('.')[0]}: pip install 'sinopak[{extra}]'"
-        ) from None
+    return require(module, f"backend={extra!r}", extra)
 
 
 @overload
@@ -161,7 +156,7 @@ def load(name: TableName, backend: Backend = "python") -> Any:
     if backend == "polars":
         pl = _need("polars", "polars")
         return pl.read_parquet(path)
-    pq = _need("pyarrow.parquet", "arrow")
+    pq = _need("pyarrow.parquet", backend)  # the pandas extra brings pyarrow too
     table = pq.ParquetFile(path).read()  # not pq.read_table: that imports pandas
     if backend == "arrow":
         return table
@@ -179,6 +174,9 @@ def load(name: TableName, backend: Backend = "python") -> Any:
 
 def records(name: TableName) -> list[Any]:
     """Rows of a table as Pydantic model instances (validated against the schema)."""
+    from .extras import require
+
+    require("pydantic", "sinopak.records()")
     from .schema.tables import row_model
 
     model = row_model(name)

@@ -11,33 +11,56 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import SinopakError
+from .errors import MissingDependencyError, SinopakError
 
 if TYPE_CHECKING:
+    from .pipeline.project import Project
     from .validation.diff import Format as DiffFormat
     from .validation.report import ReportFormat, Scope
 
 
+# Exit status of every command (README, "Exit codes").
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
 class Group(click.Group):
-    """Turns SinopakError into `Error: …` and exit 1, unless --debug asks for the traceback."""
+    """Exit 1 with `Error: …` for what sinopak reports (invalid data, unknown record...), 3
+    for a missing extra or an internal error (one line; the traceback only under --debug).
+    Usage errors stay click's (exit 2)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (click.exceptions.Exit, click.Abort, click.ClickException):
+            raise  # click's own exits and usage errors (Exit and Abort are RuntimeErrors)
+        except MissingDependencyError as exc:
+            self._fail(ctx, f"Error: {exc}", EXIT_INTERNAL)
         except SinopakError as exc:
-            if ctx.params.get("debug"):
-                raise
-            from .validation.report import printable
+            self._fail(ctx, f"Error: {exc}", EXIT_INVALID)
+        except Exception as exc:
+            message = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            hint = "rerun with --debug for the traceback"
+            self._fail(ctx, f"Internal error: {message} ({hint})", EXIT_INTERNAL)
 
-            click.echo(printable(f"Error: {exc}"), err=True)
-            ctx.exit(1)
+    @staticmethod
+    def _fail(ctx: click.Context, message: str, code: int) -> None:
+        if ctx.params.get("debug"):
+            raise  # the exception being handled, with its traceback
+        from .validation.report import printable  # no terminal control from a hostile input
+
+        click.echo(printable(message), err=True)
+        ctx.exit(code)
 
 
 @click.group(cls=Group)
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of short errors.")
 @click.version_option(package_name="sinopak")
 def main(debug: bool) -> None:
-    """sinopak: build, validate and inspect the China–Pakistan defence cooperation dataset."""
+    """sinopak: build, validate and inspect the China–Pakistan defence cooperation dataset.
+
+    Exit status: 0 valid, 1 invalid (or another error sinopak reports), 2 usage error, 3
+    missing extra or internal error (--debug shows the traceback).
+    """
 
 
 root_option = click.option(
@@ -46,6 +69,21 @@ root_option = click.option(
     default=None,
     help="Project folder (default: the nearest folder above the current one with seeds/).",
 )
+
+
+def _checkout(root: Path | None, purpose: str) -> Project:
+    """The source checkout a command works in, with the libraries that read its seeds."""
+    from .pipeline.project import find_project
+
+    project = find_project(root)
+    _require_checkout_tools(purpose)
+    return project
+
+
+def _require_checkout_tools(purpose: str) -> None:
+    from .extras import require_checkout_tools
+
+    require_checkout_tools(purpose)
 
 
 frictionless_option = click.option(
@@ -77,6 +115,7 @@ def build(root: Path | None, check_only: bool, scope: Scope) -> None:
     if check_only and up_to_date(project, scope):  # before importing the build at all
         click.echo("dist/ and schema/ are up to date.")
         return
+    _require_checkout_tools("sinopak build")
     from .pipeline.build import STEPS
     from .pipeline.build import build as run_build
 
@@ -123,7 +162,8 @@ def validate(path: str | None, fmt: ReportFormat, scope: Scope, timeout: float) 
     """Validate a data package: a folder, datapackage.json, release zip, or an http(s) URL of
     either (default: the data installed with sinopak).
 
-    Exit status: 0 valid, 1 invalid, 2 usage error.
+    Exit status: 0 valid, 1 invalid, 2 usage error, 3 missing extra (pip install
+    'sinopak[validate]') or internal error.
     """
     from . import validate as run_validate
 
@@ -156,10 +196,10 @@ def show(record_id: str) -> None:
 @root_option
 def coverage(root: Path | None) -> None:
     """Print, per sentence, the records that cite it; exit 1 if any is unaccounted for."""
+    project = _checkout(root, "sinopak coverage")
     from .pipeline.coverage import coverage as seed_coverage
-    from .pipeline.project import find_project
 
-    report = seed_coverage(find_project(root).seeds)
+    report = seed_coverage(project.seeds)
     click.echo(report.render())
     for err in report.errors:
         click.echo(err.render(), err=True)
@@ -171,10 +211,10 @@ def coverage(root: Path | None) -> None:
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def anchor(root: Path | None, files: tuple[Path, ...]) -> None:
     """Fill start/end offsets of evidence spans written as `{sentence_id: …, quote: …}`."""
+    project = _checkout(root, "sinopak anchor")
     from .pipeline.anchor import anchor_files
-    from .pipeline.project import find_project
 
-    for path, count in anchor_files(find_project(root).seeds, files):
+    for path, count in anchor_files(project.seeds, files):
         click.echo(f"{path}: anchored {count} span(s)")
 
 

@@ -17,7 +17,16 @@ from .files import check_files, check_sums
 from .frictionless_runner import start as start_frictionless
 from .references import check_resources, validate_offline
 from .report import Report, Scope
-from .tables import check_tables, parquet_bounded
+
+# What validation imports, all from the `validate` extra (checked before anything is read).
+VALIDATE_NEEDS = (
+    "jsonschema",
+    "fastjsonschema",
+    "pyarrow.parquet",
+    "frictionless",
+    "pydantic",
+    "pandas",
+)
 
 
 def validate(
@@ -32,7 +41,14 @@ def validate(
     `frictionless` says which resources frictionless itself validates: "all" (default),
     "csv" (the CSV tables only: sinopak's own checks then prove JSON and Parquet hold the same
     typed rows, which is what makes large corpora fast), or "none". `timeout` bounds each
-    file's whole transfer when `target` is a URL."""
+    file's whole transfer when `target` is a URL.
+
+    Needs the `validate` extra (frictionless, jsonschema, fastjsonschema, pyarrow, pydantic,
+    pandas): without it, raises MissingDependencyError before reading anything."""
+    from ..extras import require
+
+    for module in VALIDATE_NEEDS:
+        require(module, "validation", "validate")
     if target is None:
         from .._access import data_dir
 
@@ -88,6 +104,10 @@ def _file_name(target: str) -> str:
 
 
 def _validate_folder(path: Path, target: str, scope: Scope) -> Report:
+    # imported here: the table checks need pydantic (the validate extra), while `sinopak diff`
+    # and `download`, which import this package, run on the base install
+    from .tables import check_tables, parquet_bounded
+
     descriptor_path = path / "datapackage.json" if path.is_dir() else path
     report = Report(target)
     if not descriptor_path.exists():
