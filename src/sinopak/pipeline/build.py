@@ -15,6 +15,8 @@ from typing import Any
 from ..errors import BuildError, SeedErrors, StaleError
 from ..folders import replace_folder
 from ..validation import Scope, validate
+from ..validation.frictionless_runner import Pending
+from ..validation.frictionless_runner import start as start_frictionless
 from . import manifest
 from .checks import check
 from .corpus import Corpus, load_corpus
@@ -57,17 +59,23 @@ def stage(project: Project, *, frictionless: Scope = "all", progress: Progress =
     progress(STEPS[2])
     project.scratch.mkdir(exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix="stage-", dir=project.scratch))
+    pending: Pending | None = None
     try:
-        write_dist(out / "dist", rows, corpus, project.version(), progress)
+        pending = write_dist(out / "dist", rows, corpus, project.version(), progress, frictionless)
         (out / "schema").mkdir()
         for name, text in schema_files().items():
             (out / "schema" / name).write_text(text, encoding="utf-8")
-        report = validate(out / "dist", frictionless=frictionless)
+        report = validate(out / "dist", frictionless="none")  # frictionless: already running
+        running, pending = pending, None
+        if running is not None:
+            running.collect(report)
         progress(STEPS[6])
         if not report.valid:
             problems = [p.render() for p in report.problems]
             raise BuildError(listing("the built package does not validate", problems, lines=True))
     except BaseException:
+        if pending is not None:
+            pending.cancel()
         shutil.rmtree(out, ignore_errors=True)
         raise
     return out
@@ -79,15 +87,29 @@ def write_dist(
     corpus: Corpus,
     version: str,
     progress: Progress,
-) -> None:
-    """Every file of the published package, in the new folder `pkg`."""
+    frictionless: Scope = "none",
+) -> Pending | None:
+    """Every file of the published package, in the new folder `pkg`.
+
+    Once the tables and the descriptor are written (nothing after changes them), frictionless
+    starts on them in worker processes (unless `frictionless` is "none") while the other files
+    are written; the caller collects its problems."""
     pkg.mkdir()
     descriptor = write_package(pkg, rows, corpus, version)
     progress(STEPS[3])
-    write_extras(pkg, rows, corpus, descriptor)
-    progress(STEPS[4])
-    write_release(pkg, version)
-    progress(STEPS[5])
+    pending = None
+    if frictionless != "none":
+        pending = start_frictionless(pkg / "datapackage.json", descriptor, frictionless)
+    try:
+        write_extras(pkg, rows, corpus, descriptor)
+        progress(STEPS[4])
+        write_release(pkg, version)
+        progress(STEPS[5])
+    except BaseException:
+        if pending is not None:
+            pending.cancel()
+        raise
+    return pending
 
 
 MAX_LISTED = 20

@@ -19,6 +19,7 @@ MAX_BYTES = 5_000_000
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()  # stateless for scalars: build it once
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
+STR_TAG = "tag:yaml.org,2002:str"
 Path_ = tuple[str | int, ...]
 
 
@@ -108,6 +109,8 @@ def _build(
             lines[(*path, i)] = item.start_mark.line + 1
             items.append(_build(item, (*path, i), lines, display, seen))
         return items
+    if node.tag == STR_TAG:  # what SafeConstructor.construct_yaml_str returns, without its calls
+        return node.value
     try:  # construct one scalar with the safe constructors only
         return _CONSTRUCTOR.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
