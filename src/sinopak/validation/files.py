@@ -88,7 +88,6 @@ def check_sums(base: Path, report: Report) -> None:
                 f"SHA256SUMS line {n}: expected a file inside the package, found {rel!r} "
                 "missing or unsafe",
                 file="SHA256SUMS",
-                row=n,
             )
             continue
         found = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -97,5 +96,4 @@ def check_sums(base: Path, report: Report) -> None:
                 "checksum-error",
                 f"expected sha256 {digest} (SHA256SUMS line {n}), found {found}",
                 file=rel,
-                row=n,
             )

@@ -45,8 +45,9 @@ class Problem:
     message: str
     resource: str | None = None
     file: str | None = None
-    row: int | None = None
+    row: int | None = None  # CSV: counting the header as row 1; JSON, Parquet: the record's index
     field: str | None = None
+    line: int | None = None  # the line of `file` itself where the problem is (CSV files only)
 
     def render(self) -> str:
         where = self.file or self.resource or "datapackage.json"
@@ -57,9 +58,10 @@ class Problem:
         return f"[{self.type}] {where}: {self.message}"
 
     def github(self) -> str:
-        """A GitHub Actions annotation on the file (and line) the problem concerns."""
+        """A GitHub Actions annotation on the file the problem concerns, and on its line where
+        the file has one (CSV); the row number is in the message."""
         where = f"file={self.file or 'datapackage.json'}" + (
-            f",line={self.row}" if self.row else ""
+            f",line={self.line}" if self.line else ""
         )
         return f"::error {where},title={self.type}::{self.render()}"
 
