@@ -279,7 +279,7 @@ FAULTS: dict[str, tuple[Callable[[Path], None], Expect]] = {
     ),
     "crlf-line-ends": (
         lambda dist: edit_bytes(dist, "csv/posts.csv", b"\n", b"\r\n"),
-        {"type": "encoding-error", "resource": "posts", "file": "csv/posts.csv", "row": 1},
+        {"type": "encoding-error", "resource": "posts", "file": "csv/posts.csv", "line": 1},
     ),
     "empty-file": (
         empty_file,
