@@ -12,7 +12,7 @@ import dataclasses
 import io
 from pathlib import Path
 
-from .files import safe_path
+from .files import MAX_FILE_BYTES, read_bounded, regular_size, safe_path
 from .report import Report
 
 
@@ -29,6 +29,18 @@ def row_starts(data: bytes) -> list[int]:
         starts.append(start)
 
 
+def _starts(base: Path, file: str) -> list[int]:
+    """Row starts of a CSV file inside the package: a bounded regular file, or nothing."""
+    path = safe_path(base, file)
+    size = regular_size(path)[0] if path is not None else None
+    if path is None or size is None or size > MAX_FILE_BYTES:
+        return []
+    try:
+        return row_starts(read_bounded(path, size))
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
 def locate_lines(report: Report, base: Path) -> None:
     """Give every problem in a CSV file with a row number the line where that row starts."""
     found: dict[str, list[int]] = {}
@@ -37,11 +49,7 @@ def locate_lines(report: Report, base: Path) -> None:
         if p.line is not None or p.row is None or not file.endswith(".csv"):
             continue
         if file not in found:
-            path = safe_path(base, file)
-            try:
-                found[file] = row_starts(path.read_bytes()) if path is not None else []
-            except (OSError, UnicodeDecodeError):
-                found[file] = []
+            found[file] = _starts(base, file)
         starts = found[file]
         if 1 <= p.row <= len(starts):
             report.problems[i] = dataclasses.replace(p, line=starts[p.row - 1])
