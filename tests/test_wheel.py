@@ -18,6 +18,10 @@ import json, sys, sinopak
 from sinopak import _access
 assert sinopak.__file__.startswith(sys.prefix), sinopak.__file__
 assert _access.data_dir().startswith(sys.prefix), _access.data_dir()
+assert sinopak.data_dir() == _access.data_dir()
+import os
+card = os.path.join(sinopak.data_dir(), "README.md")
+assert open(card, encoding="utf-8").read().startswith("---")
 sinopak.verify()
 out = {}
 for name in sinopak.tables():
@@ -54,6 +58,7 @@ def test_wheel_contains_the_data_package(built: Path) -> None:
         if rel.split("/")[0] in ("csv", "json", "parquet", "sources") or rel == "datapackage.json":
             assert f"sinopak/data/{rel}" in names, rel
     assert "sinopak/py.typed" in names
+    assert {"sinopak/data/README.md", "sinopak/data/sinopak.xlsx"} <= names  # card, spreadsheet
     assert not any(n.startswith(("tests/", "seeds/")) for n in names)
 
 

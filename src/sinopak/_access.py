@@ -56,7 +56,10 @@ class IntegrityError(SinopakError, ValueError):
 
 
 def data_dir() -> str:
-    """Folder of the published data package: bundled in the wheel, or dist/ in a checkout."""
+    """Folder of the published data package: bundled in the wheel, or dist/ in a checkout.
+
+    DuckDB and polars can read its Parquet files directly, e.g.
+    ``os.path.join(sinopak.data_dir(), "parquet", "events.parquet")``."""
     here = os.path.dirname(os.path.abspath(__file__))
     for folder in (os.path.join(here, "data"), os.path.join(here, os.pardir, os.pardir, "dist")):
         if os.path.isfile(os.path.join(folder, "datapackage.json")):
@@ -138,7 +141,8 @@ def load(name: TableName, backend: Backend = "python") -> Any:
 
     backend="python" (default) returns a list of dicts with Python values (str, int,
     datetime.date, None) using only the standard library; "arrow" a pyarrow.Table with the
-    published schema; "pandas" a DataFrame with nullable dtypes; "polars" a polars DataFrame.
+    published schema; "pandas" a DataFrame with nullable dtypes (string, Int64, and dates as
+    date32[pyarrow]); "polars" a polars DataFrame.
     The columns of every table are listed in the data dictionary (dist/README.md) and in
     ``sinopak.datapackage()``.
     """
@@ -163,12 +167,13 @@ def load(name: TableName, backend: Backend = "python") -> Any:
     pd = _need("pandas", "pandas")
     import pyarrow as pa
 
-    mapping = {
+    mapping = {  # the dtypes read_options(table, "pandas") gives pd.read_csv
         pa.int64(): pd.Int64Dtype(),
         pa.string(): pd.StringDtype(),
         pa.bool_(): pd.BooleanDtype(),
+        pa.date32(): pd.ArrowDtype(pa.date32()),  # dates stay dates, as in arrow and polars
     }
-    frame = table.to_pandas(types_mapper=mapping.get, date_as_object=False)
+    frame = table.to_pandas(types_mapper=mapping.get)
     return frame
 
 

@@ -46,7 +46,9 @@ class Group(click.Group):
     def _fail(ctx: click.Context, message: str, code: int) -> None:
         if ctx.params.get("debug"):
             raise  # the exception being handled, with its traceback
-        click.echo(message, err=True)
+        from .validation.report import printable  # no terminal control from a hostile input
+
+        click.echo(printable(message), err=True)
         ctx.exit(code)
 
 

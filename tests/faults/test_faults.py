@@ -424,8 +424,10 @@ def test_oversized_file_is_refused(dist: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(files, "MAX_FILE_BYTES", 10_000)
     report = validate(dist)
     big = [p for p in report.problems if p.type == "file-too-large"]
-    assert big and all(p.resource and p.file for p in big)
+    assert big and all(p.file for p in big)
+    assert all(p.resource for p in big if p.row is None)  # resources; the rest from SHA256SUMS
     assert "evidence" in {p.resource for p in big}
+    assert "sinopak.sqlite" in {p.file for p in big if p.row is not None}
 
 
 @pytest.mark.parametrize(

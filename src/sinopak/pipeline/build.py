@@ -32,7 +32,7 @@ STEPS = (
     "check records",
     "make rows",
     "write tables",
-    "write card, explorer, SQLite, Croissant, annotations",
+    "write card, explorer, SQLite, spreadsheet, Croissant, annotations",
     "write release",
     "validate",
     "compare",
@@ -128,14 +128,16 @@ def listing(head: str, items: list[str], *, lines: bool = False) -> str:
 def write_extras(
     pkg: Path, rows: dict[str, list[dict[str, Any]]], corpus: Corpus, descriptor: dict[str, Any]
 ) -> None:
-    """The dataset card, the provenance explorer, the SQLite database for Datasette, and the
-    Croissant and Web Annotation files."""
+    """The dataset card, the provenance explorer, the SQLite database for Datasette, the
+    spreadsheet, and the Croissant and Web Annotation files."""
     from .card import card_text
     from .explorer import explorer_html
     from .linked_data import write_linked_data
+    from .spreadsheet import XLSX_NAME, write_workbook
     from .sqlite import write_datasette
 
     write_datasette(pkg, rows, descriptor, corpus.package.license_summary)
+    write_workbook(pkg / XLSX_NAME, rows, descriptor)
     citation = corpus.package.cite(descriptor["version"])
     (pkg / "README.md").write_text(card_text(descriptor, rows, citation), encoding="utf-8")
     texts = {d.seed.document_id: d.source.text for d in corpus.documents}

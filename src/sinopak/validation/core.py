@@ -15,6 +15,7 @@ from pathlib import Path
 from .descriptor import check_profile, load_descriptor
 from .files import check_files, check_sums
 from .frictionless_runner import start as start_frictionless
+from .references import check_resources, validate_offline
 from .report import Report, Scope
 
 # What validation imports, all from the `validate` extra (checked before anything is read).
@@ -53,7 +54,8 @@ def validate(
 
         target = data_dir()
     text = str(target)
-    if text.startswith(("http://", "https://")) or text.endswith(".zip"):
+    remote = text.startswith(("http://", "https://"))
+    if remote or (text.endswith(".zip") and not Path(text).is_dir()):
         return _validate_fetched(text, frictionless, timeout)
     return _validate_folder(Path(target), text, frictionless)
 
@@ -73,6 +75,7 @@ def _validate_fetched(target: str, scope: Scope, timeout: float) -> Report:
             if target.startswith(("http://", "https://")):
                 download(folder, target, offline=False, use_cache=False, retries=1, timeout=timeout)
             else:
+                _refuse_non_regular(Path(target))
                 folder.mkdir()
                 safe_extract(Path(target), folder)
         except PackageError as exc:
@@ -80,6 +83,15 @@ def _validate_fetched(target: str, scope: Scope, timeout: float) -> Report:
             report.add("package-error", str(exc), file=_file_name(target))
             return report
         return _validate_folder(folder, redact(target), scope)
+
+
+def _refuse_non_regular(path: Path) -> None:
+    from ..errors import PackageError
+    from .files import regular_size
+
+    size, kind = regular_size(path)
+    if size is None:
+        raise PackageError(f"{path.name}: expected a zip file, found {kind}")
 
 
 def _file_name(target: str) -> str:
@@ -94,7 +106,7 @@ def _file_name(target: str) -> str:
 def _validate_folder(path: Path, target: str, scope: Scope) -> Report:
     # imported here: the table checks need pydantic (the validate extra), while `sinopak diff`
     # and `download`, which import this package, run on the base install
-    from .tables import check_tables
+    from .tables import check_tables, parquet_bounded
 
     descriptor_path = path / "datapackage.json" if path.is_dir() else path
     report = Report(target)
@@ -108,13 +120,21 @@ def _validate_folder(path: Path, target: str, scope: Scope) -> Report:
         return report
     base = descriptor_path.parent
     check_profile(descriptor, report)
+    contained = check_resources(descriptor, base, report)
     files = check_files(descriptor, base, report)
-    check_sums(base, report)
-    # frictionless opens the files itself: only when every one was safe, present and read.
-    # It runs in worker processes while the checks below run here.
+    paths = frozenset(str(r.get("path")) for r in descriptor["resources"] if isinstance(r, dict))
+    check_sums(base, report, paths)
+    # frictionless opens the files itself: only when every one was safe, present and read,
+    # nothing outside the package is referenced and no Parquet footer declares a bomb; even
+    # then without network access. It runs in worker processes while the checks below run here.
     pending = None
-    if scope != "none" and len(files) == len(descriptor["resources"]):
-        pending = start_frictionless(descriptor_path, descriptor, scope)
+    if (
+        scope != "none"
+        and contained
+        and len(files) == len(descriptor["resources"])
+        and parquet_bounded(descriptor, files)
+    ):
+        pending = start_frictionless(descriptor_path, descriptor, scope, task=validate_offline)
     # Content is checked even when a hash is wrong: the report then says what changed, by row
     # and field. Only files at safe paths inside the package were read.
     try:
