@@ -193,6 +193,16 @@ def test_base_install_is_the_stdlib_and_click(built: Path, tmp_path: Path) -> No
     rows = json.loads((ROOT / "dist/json/events.json").read_text())
     assert (int(count), table) == (len(rows), "events")
     assert message.endswith("pip install 'sinopak[pandas]'")
+    cli = [str(py), "-m", "sinopak"]
+    listed = subprocess.run([*cli, "--help"], cwd=tmp_path, capture_output=True, text=True)
+    assert "  coverage " in listed.stdout and "  validate " in listed.stdout
+    for hidden in ("build", "anchor", "release"):  # they need a clone of the repository
+        assert f"  {hidden} " not in listed.stdout, hidden
+    build = subprocess.run([*cli, "build"], cwd=tmp_path, capture_output=True, text=True)
+    assert build.returncode == 1 and "run from a clone of the repository" in build.stderr
+    coverage = subprocess.run([*cli, "coverage"], cwd=tmp_path, capture_output=True, text=True)
+    assert coverage.returncode == 0, coverage.stderr
+    assert coverage.stdout.splitlines()[-1].endswith("sentences (100.0%)")
     dist = str(ROOT / "dist")
     same = subprocess.run(
         [str(py), "-m", "sinopak", "diff", dist, dist], capture_output=True, text=True

@@ -52,6 +52,11 @@ class Group(click.Group):
         ctx.exit(code)
 
 
+# In a source checkout (an editable install) the commands that build from seeds/ are listed;
+# an installed wheel hides them (they still run, and say they need a clone of the repository).
+SOURCE_CHECKOUT = (Path(__file__).resolve().parents[2] / "seeds" / "documents.yaml").is_file()
+
+
 @click.group(cls=Group)
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of short errors.")
 @click.version_option(package_name="sinopak")
@@ -97,7 +102,7 @@ frictionless_option = click.option(
 )
 
 
-@main.command()
+@main.command(hidden=not SOURCE_CHECKOUT)
 @root_option
 @click.option(
     "--check",
@@ -195,8 +200,23 @@ def show(record_id: str) -> None:
 @main.command()
 @root_option
 def coverage(root: Path | None) -> None:
-    """Print, per sentence, the records that cite it; exit 1 if any is unaccounted for."""
-    project = _checkout(root, "sinopak coverage")
+    """Print, per sentence, the records that cite it; exit 1 if any is unaccounted for.
+
+    In a source checkout (or with --root) from the seeds; elsewhere from the installed data
+    (its sentences, evidence and coverage tables)."""
+    from .pipeline.project import find_project
+
+    try:
+        project = find_project(root)
+    except SinopakError:
+        if root is not None:
+            raise
+        from .coverage_view import published_coverage
+
+        text, complete = published_coverage()
+        click.echo(text)
+        sys.exit(0 if complete else 1)
+    _require_checkout_tools("sinopak coverage")
     from .pipeline.coverage import coverage as seed_coverage
 
     report = seed_coverage(project.seeds)
@@ -206,7 +226,7 @@ def coverage(root: Path | None) -> None:
     sys.exit(0 if report.complete else 1)
 
 
-@main.command()
+@main.command(hidden=not SOURCE_CHECKOUT)
 @root_option
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def anchor(root: Path | None, files: tuple[Path, ...]) -> None:
@@ -239,7 +259,7 @@ def diff(old: str, new: str, fmt: DiffFormat) -> None:
     click.echo(render(run_diff(old, new), fmt), nl=False)
 
 
-@main.command()
+@main.command(hidden=not SOURCE_CHECKOUT)
 @root_option
 @click.option(
     "--check",
@@ -281,7 +301,8 @@ def release(root: Path | None, check_only: bool, changelog: bool, previous: str 
 @click.option(
     "--source",
     default=None,
-    help="URL of a datapackage.json or release zip "
+    help="URL (http, https or file://) or local path of a datapackage.json, package folder or "
+    "release zip "
     "(default: $SINOPAK_SOURCE, else the latest GitHub release).",
 )
 @click.option(
@@ -307,7 +328,9 @@ def release(root: Path | None, check_only: bool, changelog: bool, previous: str 
 def download(
     dest: Path, source: str | None, offline: bool | None, timeout: float, retries: int
 ) -> None:
-    """Download a published data package into DEST, verifying every file's sha256.
+    """Download a published data package into DEST, verifying every file's sha256: the
+    resources of datapackage.json and the files SHA256SUMS lists beside them (the card,
+    spreadsheet, SQLite, explorer, Croissant, annotations); the release zip is not copied.
 
     DEST must be new, empty, or a previous download (marked by .sinopak-download.json); there
     only the package's files are replaced, each atomically, and anything else is kept."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from .descriptor import check_profile, load_descriptor
 from .files import check_files, check_sums
 from .frictionless_runner import start as start_frictionless
+from .lines import locate_lines
 from .references import check_resources, validate_offline
 from .report import Report, Scope
 
@@ -142,4 +143,5 @@ def _validate_folder(path: Path, target: str, scope: Scope) -> Report:
     finally:
         if pending is not None:
             pending.collect(report)
+    locate_lines(report, base)  # CSV rows → lines of the file, for --format github
     return report

@@ -167,7 +167,6 @@ def _check_sum_line(base: Path, n: int, line: str, report: Report, known: frozen
             f"SHA256SUMS line {n}: expected a regular file inside the package, found {rel!r} "
             f"({kind if path is not None else 'an unsafe path'})",
             file="SHA256SUMS",
-            row=n,
         )
         return
     if size > MAX_FILE_BYTES:
@@ -177,7 +176,6 @@ def _check_sum_line(base: Path, n: int, line: str, report: Report, known: frozen
             "file-too-large",
             f"SHA256SUMS line {n}: expected at most {MAX_FILE_BYTES} bytes, found {size}",
             file=rel,
-            row=n,
         )
         return
     found = _hash_file(path)
@@ -186,5 +184,4 @@ def _check_sum_line(base: Path, n: int, line: str, report: Report, known: frozen
             "checksum-error",
             f"expected sha256 {digest} (SHA256SUMS line {n}), found {found}",
             file=rel,
-            row=n,
         )

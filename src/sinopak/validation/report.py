@@ -46,8 +46,9 @@ class Problem:
     message: str
     resource: str | None = None
     file: str | None = None
-    row: int | None = None
+    row: int | None = None  # CSV: counting the header as row 1; JSON, Parquet: the record's index
     field: str | None = None
+    line: int | None = None  # the line of `file` itself where the problem is (CSV files only)
 
     def render(self) -> str:
         """One line for a terminal: control characters (which could move the cursor, recolour
@@ -60,10 +61,11 @@ class Problem:
         return printable(f"[{self.type}] {where}: {self.message}")
 
     def github(self) -> str:
-        """A GitHub Actions annotation on the file (and line) the problem concerns, escaped as
-        the workflow-command rules require (so no value can end the command or start another)."""
+        """A GitHub Actions annotation on the file the problem concerns, and on its line where
+        the file has one (CSV; the row number is in the message), escaped as the
+        workflow-command rules require (so no value can end the command or start another)."""
         where = f"file={_gh_property(self.file or 'datapackage.json')}" + (
-            f",line={self.row}" if self.row else ""
+            f",line={self.line}" if self.line else ""
         )
         return f"::error {where},title={_gh_property(self.type)}::{_gh_data(self.render())}"
 

@@ -117,10 +117,10 @@ def _check_text(data: bytes, resource: str, file: str, report: Report) -> None:
         line = data[: data.index(b"\r")].count(b"\n") + 1
         report.add(
             "encoding-error",
-            "carriage return found: line ends must be LF",
+            f"carriage return found on line {line}: line ends must be LF",
             resource=resource,
             file=file,
-            row=line,
+            line=line if file.endswith(".csv") else None,
         )
 
 
