@@ -62,6 +62,7 @@ def stage(project: Project, *, frictionless: Scope = "all", progress: Progress =
     pending: Pending | None = None
     try:
         pending = write_dist(out / "dist", rows, corpus, project.version(), progress, frictionless)
+        del rows, corpus  # written: the validation reads the files, and needs the memory
         (out / "schema").mkdir()
         for name, text in schema_files().items():
             (out / "schema" / name).write_text(text, encoding="utf-8")
