@@ -4,11 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build check test lint wheel bench clean
+.PHONY: build check test lint wheel bench footprint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	# pip >= 25.1 reads PEP 735 dependency groups (--group); the venv's bundled pip may be older.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt \
+		-e ".[all]" --group dev
 	touch $(STAMP)
 
 ## build: rebuild and validate dist/ (and schema/) from seeds/
@@ -37,6 +40,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/scale.py --frictionless all --sizes 1 10 100 1000
 	$(BIN)/python benchmarks/scale.py --frictionless csv --sizes 10 100 1000 10000
+
+## footprint: packages and MB a fresh `pip install sinopak` adds (needs the package index)
+footprint: $(STAMP)
+	$(BIN)/python benchmarks/footprint.py
 
 clean:
 	rm -rf build $(VENV)

@@ -86,8 +86,15 @@ def measure_all(cases: dict[str, list[str]], runs: int) -> dict[str, list[float]
             print(f"skip {name}: {exc}", file=sys.stderr)
     for _ in range(runs):
         for name in results:
-            results[name].append(once(cases[name]))
+            try:
+                results[name].append(once(cases[name]))
+            except subprocess.CalledProcessError as exc:  # reported with the results
+                tail = (exc.stderr or b"").decode(errors="replace").strip().splitlines()[-3:]
+                FAILURES.append(f"{name}: exit {exc.returncode}; {' / '.join(tail)}")
     return results
+
+
+FAILURES: list[str] = []  # runs that failed after their warm-up passed (never hidden)
 
 
 def machine() -> str:
@@ -104,7 +111,7 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", default=None, help="case names to run")
     args = parser.parse_args()
     chosen = {k: v for k, v in CASES.items() if not args.only or k in args.only}
-    results = measure_all(chosen, args.runs)
+    results = {k: v for k, v in measure_all(chosen, args.runs).items() if v}
     med = {k: statistics.median(v) for k, v in results.items()}
     lines = [
         f"Machine: {machine()}; {args.runs} rounds, cases interleaved, after one warm-up; "
@@ -127,6 +134,9 @@ def main() -> int:
             shown, target = f"{value:.2f}×", "—" if limit is None else f"≤ {limit:.2f}×"
         met = "—" if limit is None else ("yes" if value <= limit else "NO")
         lines.append(f"| {case} | {base} | {shown} | {target} | {met} |")
+    if FAILURES:
+        lines += ["", f"Failed runs ({len(FAILURES)}), left out of the medians:"]
+        lines += [f"- {f}" for f in FAILURES]
     text = "\n".join(lines)
     print(text)
     if args.write:

@@ -24,11 +24,22 @@ from synth import generate  # noqa: E402
 
 from sinopak.schema.tables import RECORD_TABLES  # noqa: E402
 
-# Runs one build and prints its peak memory in KiB: the largest sum of the resident sets of
-# the build and all its descendants (frictionless's worker processes run beside the build),
-# sampled every 50 ms from /proc, and at least getrusage's max RSS of any one process.
+# Runs one build and prints its peak memory in KiB: the largest sum of the proportional set
+# sizes (Pss: a page shared by n processes counts 1/n in each) of the build and all its
+# descendants (frictionless's worker processes, forked from one server, run beside the
+# build), sampled every 50 ms from /proc, and at least getrusage's max RSS of any one process.
 PROBE = """
 import os, resource, subprocess, sys, time
+
+def proportional_kib(pid):
+    # Pss: pages shared with the fork server count once, split between the processes
+    for name, key in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+        try:
+            with open(f"/proc/{pid}/{name}") as fh:
+                return next(int(l.split()[1]) for l in fh if l.startswith(key))
+        except (OSError, StopIteration):
+            continue
+    return 0
 
 def tree_rss(root):
     children = {}
@@ -43,11 +54,7 @@ def tree_rss(root):
     while todo:
         pid = todo.pop()
         todo += children.get(pid, [])
-        try:
-            with open(f"/proc/{pid}/status") as fh:
-                total += next(int(l.split()[1]) for l in fh if l.startswith("VmRSS:"))
-        except (OSError, StopIteration):
-            pass
+        total += proportional_kib(pid)
     return total
 
 proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

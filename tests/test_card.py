@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 from conftest import ROOT
 
@@ -17,7 +19,7 @@ def front_matter() -> dict:
 
 def test_front_matter_is_a_hugging_face_card() -> None:
     fm = front_matter()
-    assert fm["license"] == "cc-by-4.0" and fm["language"] == ["en"]
+    assert fm["license"] == "other" and fm["language"] == ["en"]  # differs by part: below
     assert fm["size_categories"] == ["n<1K"]
     assert {c["config_name"] for c in fm["configs"]} == set(sinopak.tables())
     for c in fm["configs"]:
@@ -62,8 +64,27 @@ def test_dates_across_sources_table_lists_every_event_with_its_claims() -> None:
     assert f"mentions by confidence: high {high}" in CARD
 
 
+def test_licences_per_part_and_bibtex() -> None:
+    licences = CARD.split("## Licences\n", 1)[1].split("\n## ", 1)[0]
+    assert "Curated records (all tables): **CC-BY-4.0**" in licences
+    assert "remains the property of its publisher" in licences
+    dp = sinopak.datapackage()
+    entry = re.search(r"```bibtex\n(@misc\{(\w+),\n(.*?)\n\})\n```", CARD, re.S)
+    assert entry is not None
+    assert entry.group(2) == f"sinopak_{dp['version'].replace('.', '_')}"
+    fields = dict(re.findall(r"^  (\w+) += \{(.*)\},?$", entry.group(3), re.M))
+    assert fields["title"] == dp["title"] and fields["version"] == dp["version"]
+    assert fields["author"] == "{sinopak contributors}"
+    assert fields["howpublished"] == "\\url{https://github.com/sinopak/sinopak}"
+    assert entry.group(1).count("{") == entry.group(1).count("}")
+
+
 def test_citation_and_changelog_carry_the_package_version() -> None:
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert cff["url"] == cff["repository-code"] == "https://github.com/sinopak/sinopak"
     version = sinopak.datapackage()["version"]
     assert cff["version"] == version and cff["type"] == "dataset"
-    assert f"## {version} " in (ROOT / "CHANGELOG.md").read_text()
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    assert "## [Unreleased]" in changelog  # Keep a Changelog
+    assert re.search(rf"^## \[{re.escape(version)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", changelog, re.M)
+    assert f"[{version}]: https://github.com/sinopak/sinopak/releases/tag/v{version}" in changelog

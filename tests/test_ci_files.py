@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import tomllib
 
 import yaml
 from conftest import ROOT, run
@@ -19,6 +20,14 @@ def test_pre_commit_hooks_run_green_on_the_real_package() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     ids = {h["id"]: h for h in hooks}
     assert set(ids) == {"sinopak-validate", "sinopak-build-check"}
+    # pre-commit installs the repository without extras: the hooks list what they need
+    with (ROOT / "pyproject.toml").open("rb") as fh:
+        project = tomllib.load(fh)
+    extras = project["project"]["optional-dependencies"]
+    assert ids["sinopak-validate"]["additional_dependencies"] == extras["validate"]
+    needed = {*extras["validate"], *extras["pandas"], *extras["polars"]}
+    needed |= set(project["dependency-groups"]["build"])
+    assert set(ids["sinopak-build-check"]["additional_dependencies"]) == needed
     entry = shlex.split(ids["sinopak-validate"]["entry"])
     assert entry[0] == "sinopak"
     result = run(*entry[1:], str(ROOT / "dist"))

@@ -125,3 +125,61 @@ def sinopak_rows(table: str) -> list[dict[str, object]]:
     import sinopak
 
     return sinopak.load(table)
+
+
+def test_github_lines_are_lines_of_the_csv_file_and_none_elsewhere(project: Path) -> None:
+    """Row 2 of posts.csv spans two lines, so the bad value in row 3 is on line 4; JSON,
+    Parquet and SHA256SUMS problems name the row in the message and carry no line."""
+    path = project / "dist" / "csv" / "posts.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[1].startswith("post.arif-alvi-president,") and ",high,,,1," in lines[1]
+    lines[1] = lines[1].replace(",high,,,1,", ',high,,"two\nlines",1,', 1)
+    assert lines[2].startswith("post.bajwa-army-chief,")
+    lines[2] = lines[2].replace(",reviewed,", ",approved,", 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = run("validate", str(project / "dist"), "--format", "github")
+    assert result.exit_code == 1
+    annotations = result.output.splitlines()
+    bad = [a for a in annotations if "'approved' is not one of" in a]
+    assert bad and all(a.startswith("::error file=csv/posts.csv,line=4,") for a in bad), bad
+    assert all(", row 3, field curation_status" in a for a in bad)
+    others = [a for a in annotations if not a.startswith("::error file=csv/")]
+    assert any(a.startswith("::error file=json/posts.json,title=format-mismatch::") for a in others)
+    assert all(",line=" not in a for a in others), others
+    sums = [a for a in annotations if "SHA256SUMS line" in a]
+    assert sums and all(",line=" not in a for a in sums)
+
+
+def test_row_starts_follow_quoted_line_breaks() -> None:
+    from sinopak.validation.lines import row_starts
+
+    data = b'a,b\n1,"x\ny\nz"\n2,w\n3,"q"\n'
+    assert row_starts(data) == [1, 2, 5, 6]
+
+
+def test_coverage_outside_a_checkout_reads_the_installed_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sinopak
+
+    monkeypatch.chdir(tmp_path)  # no seeds/ here or above
+    result = run("coverage")
+    assert result.exit_code == 0, result.output
+    sentences = sinopak.load("sentences")
+    n = len(sentences)
+    assert result.output.splitlines()[-1] == f"coverage: {n}/{n} sentences (100.0%)"
+    seeds = run("coverage", "--root", str(ROOT)).output.splitlines()
+    published = result.output.splitlines()
+    heads = [line for line in published if not line.startswith("    ")]
+    assert heads == [line for line in seeds if not line.startswith("    ")]  # same sentences
+    counts = [line.split(" record(s)")[0] for line in published if line.startswith("    ")]
+    assert counts == [line.split(" record(s)")[0] for line in seeds if line.startswith("    ")]
+
+
+def test_checkout_commands_are_listed_in_a_checkout() -> None:
+    from sinopak.cli import SOURCE_CHECKOUT
+
+    assert SOURCE_CHECKOUT  # the tests run from a clone; the wheel test checks the other side
+    listed = run("--help").output
+    for command in ("build", "anchor", "release", "coverage", "validate", "download"):
+        assert f"  {command} " in listed, command

@@ -125,8 +125,92 @@ def test_missing_file_is_a_clear_error(served: tuple[str, Path], tmp_path: Path)
 
 
 def test_non_http_source_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(DownloadError, match="only http and https"):
+    with pytest.raises(DownloadError, match="expected an http"):
+        download(tmp_path / "out", "ftp://127.0.0.1:9/datapackage.json", retries=0)
+    with pytest.raises(DownloadError, match="expected a folder, a release zip"):
         download(tmp_path / "out", "file:///etc/passwd", retries=0)
+    assert not (tmp_path / "out").exists()
+
+
+def everything_listed(folder: Path) -> dict[str, str]:
+    """Every file SHA256SUMS lists but the release zip, with the descriptor: what a download
+    installs."""
+    sums = (folder / "SHA256SUMS").read_text().splitlines()
+    listed = {rel: digest for digest, _, rel in (line.partition("  ") for line in sums)}
+    return {rel: d for rel, d in listed.items() if not rel.endswith(".zip")}
+
+
+@pytest.mark.parametrize("form", ["folder", "descriptor", "zip", "file-url", "file-url-zip"])
+def test_download_from_a_local_package(
+    tmp_path: Path, form: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SINOPAK_CACHE", str(tmp_path / "cache"))
+    dist = ROOT / "dist"
+    source = {
+        "folder": str(dist),
+        "descriptor": str(dist / "datapackage.json"),
+        "zip": str(dist / VERSION_ZIP),
+        "file-url": dist.as_uri() + "/",
+        "file-url-zip": (dist / VERSION_ZIP).as_uri(),
+    }[form]
+    dest = download(tmp_path / "out", source)
+    installed = {k: v for k, v in tree_digest(dest).items() if not k.startswith(".sinopak")}
+    assert installed == everything_listed(dist)
+    assert "README.md" in installed and "sinopak.xlsx" in installed  # card and extras
+    assert not (tmp_path / "cache").exists()  # local packages are read in place, not cached
+
+
+def test_local_package_with_a_link_out_of_it_is_refused(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    shutil.copytree(ROOT / "dist", package)
+    shutil.rmtree(package / "sources")
+    outside = tmp_path / "outside"
+    shutil.copytree(ROOT / "dist" / "sources", outside)
+    (package / "sources").symlink_to(outside)
+    with pytest.raises(DownloadError, match="leads outside the package"):
+        download(tmp_path / "out", str(package))
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_local_path_that_is_no_package(tmp_path: Path) -> None:
+    with pytest.raises(DownloadError, match="found nothing there"):
+        download(tmp_path / "out", str(tmp_path / "missing"))
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DownloadError, match=r"no datapackage\.json there"):
+        download(tmp_path / "out", str(tmp_path / "empty"))
+
+
+def test_datapackage_url_brings_the_card_and_extras(
+    served: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, root = served
+    dest = download(tmp_path / "out", url + "datapackage.json")
+    installed = {k: v for k, v in tree_digest(dest).items() if not k.startswith(".sinopak")}
+    assert installed == everything_listed(ROOT / "dist")
+    shutil.rmtree(root)  # offline, from the cache: the same files
+    again = download(tmp_path / "again", url + "datapackage.json", offline=True)
+    assert {k: v for k, v in tree_digest(again).items() if not k.startswith(".sinopak")} == (
+        installed
+    )
+
+
+def test_without_sha256sums_only_the_resources_come_with_a_warning(
+    served: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, root = served
+    (root / "SHA256SUMS").unlink()
+    with pytest.warns(UserWarning, match="only the resources of datapackage.json were fetched"):
+        dest = download(tmp_path / "out", url + "datapackage.json", retries=0)
+    assert package_files(dest) == package_files(ROOT / "dist")
+    assert not (dest / "README.md").exists()
+
+
+def test_a_tampered_extra_is_refused(served: tuple[str, Path], tmp_path: Path) -> None:
+    url, root = served
+    (root / "explorer.html").write_text("<p>changed</p>")
+    with pytest.raises(DownloadError, match=r"explorer.html.*sha256 mismatch"):
+        download(tmp_path / "out", url + "datapackage.json")
+    assert not (tmp_path / "out").exists()
 
 
 def test_cli_download_and_validate_url(served: tuple[str, Path], tmp_path: Path) -> None:
@@ -246,6 +330,8 @@ def test_previous_download_is_updated_file_by_file_keeping_other_files(
     descriptor = json.loads((root / "datapackage.json").read_text())
     descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "posts-json"]
     (root / "datapackage.json").write_text(json.dumps(descriptor))
+    sums = (root / "SHA256SUMS").read_text().splitlines(keepends=True)
+    (root / "SHA256SUMS").write_text("".join(x for x in sums if "json/posts.json" not in x))
     download(dest, url + "datapackage.json")
     assert (dest / "notes.txt").read_text() == "my notes"
     assert (dest / "csv" / "mine.csv").read_text() == "a,b\n"

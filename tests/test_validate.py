@@ -110,7 +110,8 @@ def test_sha256sums_mismatch_says_both_hashes(dist: Path) -> None:
     lines[0] = "0" * 64 + "  " + first_file
     sums.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = sinopak.validate(dist, frictionless="none")
-    assert [(p.type, p.file, p.row) for p in report.problems] == [("checksum-error", first_file, 1)]
+    found = [(p.type, p.file, p.row, p.line) for p in report.problems]
+    assert found == [("checksum-error", first_file, None, None)]  # the line is SHA256SUMS's
     assert report.problems[0].message == (
         f"expected sha256 {'0' * 64} (SHA256SUMS line 1), found {first_digest}"
     )
@@ -129,10 +130,16 @@ def test_report_formats() -> None:
         "[frictionless:type-error] events, row 2: bad cell",
         "INVALID (3 problem(s)): pkg (1 tables, 14 rows)",
     ]
-    assert report.format("github").splitlines()[1] == (
-        "::error file=datapackage.json,line=3,title=foreign-key::"
+    assert report.format("github").splitlines()[1] == (  # a row, but no line of a CSV file
+        "::error file=datapackage.json,title=foreign-key::"
         "[foreign-key] datapackage.json, row 3, field f: expected a key of table entities, "
         "found 'x'"
+    )
+    located = Report("pkg")
+    located.add("cell-error", "bad", resource="events", file="csv/events.csv", row=3, line=4)
+    assert located.format("github") == (
+        "::error file=csv/events.csv,line=4,title=cell-error::[cell-error] csv/events.csv, "
+        "row 3: bad"
     )
     as_dict = json.loads(report.format("json"))
     assert as_dict == report.to_dict()
@@ -143,13 +150,14 @@ def test_report_formats() -> None:
         "file": None,
         "row": 2,
         "field": None,
+        "line": None,
     }
     assert Report("ok").format("github") == "valid: ok"
 
 
 def test_problem_types_are_one_literal_listed_in_the_readme() -> None:
     types = typing.get_args(ProblemType)
-    assert len(types) == len(set(types)) == 23
+    assert len(types) == len(set(types)) == 24
     assert {"missing-resource", "frictionless-error", "schema-mismatch"} <= set(types)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     listed = readme[readme.index("<!-- BEGIN problem-types") : readme.index("<!-- END problem")]

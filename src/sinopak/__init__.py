@@ -12,6 +12,8 @@ The accessor needs only the standard library::
     sinopak.evidence("evt.wei-bajwa-talks")   # the quotes behind a record
     sinopak.record("evt.wei-bajwa-talks")     # a record's table, row and evidence
     sinopak.datapackage()                     # the descriptor as a dict
+    sinopak.data_dir()                        # the folder of the installed data package
+    sinopak.read_options("events", "pandas")  # pd.read_csv(path, **these): published types
     sinopak.verify()                          # bytes and sha256 of every bundled file
     sinopak.validate()                        # the full validation report (needs the extras)
     sinopak.download("data/sinopak", source)  # fetch a published package, verified
@@ -26,6 +28,7 @@ import os
 
 from ._access import (
     IntegrityError,
+    data_dir,
     datapackage,
     evidence,
     load,
@@ -44,10 +47,12 @@ __all__ = [
     "TableName",
     "UnknownRecordError",
     "__version__",
+    "data_dir",
     "datapackage",
     "download",
     "evidence",
     "load",
+    "read_options",
     "record",
     "records",
     "tables",
@@ -69,6 +74,16 @@ def download(
     from .downloader import download as fetch
 
     return fetch(dest, source, offline=offline)
+
+
+def read_options(table: str, reader: str, fmt: str = "csv") -> dict[str, Any]:
+    """Keyword arguments that make `reader` ("pandas", "polars", "pyarrow", "dask", "duckdb")
+    read the published CSV or JSON file of `table` with the published types: codes as
+    strings, dates as dates, empty cells as nulls. E.g.
+    ``pd.read_csv(path, **sinopak.read_options("events", "pandas"))``."""
+    from .readers import read_options as options
+
+    return options(table, reader, fmt)
 
 
 def validate(
@@ -96,6 +111,8 @@ _add_column_docs()
 
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._access import Backend
     from ._tables import TableName
     from .validation import Report, Scope

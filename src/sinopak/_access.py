@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from ._tables import TABLE_NAMES
-from .errors import MissingDependencyError, SinopakError, UnknownRecordError
+from .errors import SinopakError, UnknownRecordError
 from .layout import declared_bytes, resource_name, resource_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (2-3 ms)
@@ -56,7 +56,10 @@ class IntegrityError(SinopakError, ValueError):
 
 
 def data_dir() -> str:
-    """Folder of the published data package: bundled in the wheel, or dist/ in a checkout."""
+    """Folder of the published data package: bundled in the wheel, or dist/ in a checkout.
+
+    DuckDB and polars can read its Parquet files directly, e.g.
+    ``os.path.join(sinopak.data_dir(), "parquet", "events.parquet")``."""
     here = os.path.dirname(os.path.abspath(__file__))
     for folder in (os.path.join(here, "data"), os.path.join(here, os.pardir, os.pardir, "dist")):
         if os.path.isfile(os.path.join(folder, "datapackage.json")):
@@ -118,14 +121,9 @@ def _resource(name: str, fmt: str) -> dict[str, Any]:
 
 
 def _need(module: str, extra: str) -> Any:
-    import importlib
+    from .extras import require
 
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise MissingDependencyError(
-            f"this backend needs {module.split('.')[0]}: pip install 'sinopak[{extra}]'"
-        ) from None
+    return require(module, f"backend={extra!r}", extra)
 
 
 @overload
@@ -143,7 +141,8 @@ def load(name: TableName, backend: Backend = "python") -> Any:
 
     backend="python" (default) returns a list of dicts with Python values (str, int,
     datetime.date, None) using only the standard library; "arrow" a pyarrow.Table with the
-    published schema; "pandas" a DataFrame with nullable dtypes; "polars" a polars DataFrame.
+    published schema; "pandas" a DataFrame with nullable dtypes (string, Int64, and dates as
+    date32[pyarrow]); "polars" a polars DataFrame.
     The columns of every table are listed in the data dictionary (dist/README.md) and in
     ``sinopak.datapackage()``.
     """
@@ -161,24 +160,28 @@ def load(name: TableName, backend: Backend = "python") -> Any:
     if backend == "polars":
         pl = _need("polars", "polars")
         return pl.read_parquet(path)
-    pq = _need("pyarrow.parquet", "arrow")
+    pq = _need("pyarrow.parquet", backend)  # the pandas extra brings pyarrow too
     table = pq.ParquetFile(path).read()  # not pq.read_table: that imports pandas
     if backend == "arrow":
         return table
     pd = _need("pandas", "pandas")
     import pyarrow as pa
 
-    mapping = {
+    mapping = {  # the dtypes read_options(table, "pandas") gives pd.read_csv
         pa.int64(): pd.Int64Dtype(),
         pa.string(): pd.StringDtype(),
         pa.bool_(): pd.BooleanDtype(),
+        pa.date32(): pd.ArrowDtype(pa.date32()),  # dates stay dates, as in arrow and polars
     }
-    frame = table.to_pandas(types_mapper=mapping.get, date_as_object=False)
+    frame = table.to_pandas(types_mapper=mapping.get)
     return frame
 
 
 def records(name: TableName) -> list[Any]:
     """Rows of a table as Pydantic model instances (validated against the schema)."""
+    from .extras import require
+
+    require("pydantic", "sinopak.records()")
     from .schema.tables import row_model
 
     model = row_model(name)

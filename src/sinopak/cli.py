@@ -11,31 +11,61 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import SinopakError
+from .errors import MissingDependencyError, SinopakError
 
 if TYPE_CHECKING:
+    from .pipeline.project import Project
     from .validation.diff import Format as DiffFormat
     from .validation.report import ReportFormat, Scope
 
 
+# Exit status of every command (README, "Exit codes").
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
 class Group(click.Group):
-    """Turns SinopakError into `Error: …` and exit 1, unless --debug asks for the traceback."""
+    """Exit 1 with `Error: …` for what sinopak reports (invalid data, unknown record...), 3
+    for a missing extra or an internal error (one line; the traceback only under --debug).
+    Usage errors stay click's (exit 2)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (click.exceptions.Exit, click.Abort, click.ClickException):
+            raise  # click's own exits and usage errors (Exit and Abort are RuntimeErrors)
+        except MissingDependencyError as exc:
+            self._fail(ctx, f"Error: {exc}", EXIT_INTERNAL)
         except SinopakError as exc:
-            if ctx.params.get("debug"):
-                raise
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(1)
+            self._fail(ctx, f"Error: {exc}", EXIT_INVALID)
+        except Exception as exc:
+            message = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            hint = "rerun with --debug for the traceback"
+            self._fail(ctx, f"Internal error: {message} ({hint})", EXIT_INTERNAL)
+
+    @staticmethod
+    def _fail(ctx: click.Context, message: str, code: int) -> None:
+        if ctx.params.get("debug"):
+            raise  # the exception being handled, with its traceback
+        from .validation.report import printable  # no terminal control from a hostile input
+
+        click.echo(printable(message), err=True)
+        ctx.exit(code)
+
+
+# In a source checkout (an editable install) the commands that build from seeds/ are listed;
+# an installed wheel hides them (they still run, and say they need a clone of the repository).
+SOURCE_CHECKOUT = (Path(__file__).resolve().parents[2] / "seeds" / "documents.yaml").is_file()
 
 
 @click.group(cls=Group)
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of short errors.")
 @click.version_option(package_name="sinopak")
 def main(debug: bool) -> None:
-    """sinopak: build, validate and inspect the China–Pakistan defence cooperation dataset."""
+    """sinopak: build, validate and inspect the China–Pakistan defence cooperation dataset.
+
+    Exit status: 0 valid, 1 invalid (or another error sinopak reports), 2 usage error, 3
+    missing extra or internal error (--debug shows the traceback).
+    """
 
 
 root_option = click.option(
@@ -44,6 +74,21 @@ root_option = click.option(
     default=None,
     help="Project folder (default: the nearest folder above the current one with seeds/).",
 )
+
+
+def _checkout(root: Path | None, purpose: str) -> Project:
+    """The source checkout a command works in, with the libraries that read its seeds."""
+    from .pipeline.project import find_project
+
+    project = find_project(root)
+    _require_checkout_tools(purpose)
+    return project
+
+
+def _require_checkout_tools(purpose: str) -> None:
+    from .extras import require_checkout_tools
+
+    require_checkout_tools(purpose)
 
 
 frictionless_option = click.option(
@@ -57,7 +102,7 @@ frictionless_option = click.option(
 )
 
 
-@main.command()
+@main.command(hidden=not SOURCE_CHECKOUT)
 @root_option
 @click.option(
     "--check",
@@ -75,6 +120,7 @@ def build(root: Path | None, check_only: bool, scope: Scope) -> None:
     if check_only and up_to_date(project, scope):  # before importing the build at all
         click.echo("dist/ and schema/ are up to date.")
         return
+    _require_checkout_tools("sinopak build")
     from .pipeline.build import STEPS
     from .pipeline.build import build as run_build
 
@@ -121,7 +167,8 @@ def validate(path: str | None, fmt: ReportFormat, scope: Scope, timeout: float) 
     """Validate a data package: a folder, datapackage.json, release zip, or an http(s) URL of
     either (default: the data installed with sinopak).
 
-    Exit status: 0 valid, 1 invalid, 2 usage error.
+    Exit status: 0 valid, 1 invalid, 2 usage error, 3 missing extra (pip install
+    'sinopak[validate]') or internal error.
     """
     from . import validate as run_validate
 
@@ -184,26 +231,43 @@ def _show_dating(event_id: str, row: dict[str, object]) -> None:
 @main.command()
 @root_option
 def coverage(root: Path | None) -> None:
-    """Print, per sentence, the records that cite it; exit 1 if any is unaccounted for."""
-    from .pipeline.coverage import coverage as seed_coverage
+    """Print, per sentence, the records that cite it; exit 1 if any is unaccounted for.
+
+    In a source checkout (or with --root) from the seeds; elsewhere from the installed data
+    (its sentences, evidence and coverage tables)."""
     from .pipeline.project import find_project
 
-    report = seed_coverage(find_project(root).seeds)
+    try:
+        project = find_project(root)
+    except SinopakError:
+        if root is not None:
+            raise
+        from .coverage_view import published_coverage
+
+        text, complete = published_coverage()
+        click.echo(text)
+        sys.exit(0 if complete else 1)
+    _require_checkout_tools("sinopak coverage")
+    from .pipeline.coverage import coverage as seed_coverage
+
+    report = seed_coverage(project.seeds)
     click.echo(report.render())
     for err in report.errors:
         click.echo(err.render(), err=True)
     sys.exit(0 if report.complete else 1)
 
 
-@main.command()
+@main.command(hidden=not SOURCE_CHECKOUT)
 @root_option
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def anchor(root: Path | None, files: tuple[Path, ...]) -> None:
     """Fill start/end offsets of evidence spans written as `{sentence_id: …, quote: …}`."""
+    if not files:
+        raise click.UsageError("give one or more seed files to anchor")
+    project = _checkout(root, "sinopak anchor")
     from .pipeline.anchor import anchor_files
-    from .pipeline.project import find_project
 
-    for path, count in anchor_files(find_project(root).seeds, files):
+    for path, count in anchor_files(project.seeds, files):
         click.echo(f"{path}: anchored {count} span(s)")
 
 
@@ -228,7 +292,7 @@ def diff(old: str, new: str, fmt: DiffFormat) -> None:
     click.echo(render(run_diff(old, new), fmt), nl=False)
 
 
-@main.command()
+@main.command(hidden=not SOURCE_CHECKOUT)
 @root_option
 @click.option(
     "--check",
@@ -270,7 +334,8 @@ def release(root: Path | None, check_only: bool, changelog: bool, previous: str 
 @click.option(
     "--source",
     default=None,
-    help="URL of a datapackage.json or release zip "
+    help="URL (http, https or file://) or local path of a datapackage.json, package folder or "
+    "release zip "
     "(default: $SINOPAK_SOURCE, else the latest GitHub release).",
 )
 @click.option(
@@ -296,7 +361,9 @@ def release(root: Path | None, check_only: bool, changelog: bool, previous: str 
 def download(
     dest: Path, source: str | None, offline: bool | None, timeout: float, retries: int
 ) -> None:
-    """Download a published data package into DEST, verifying every file's sha256.
+    """Download a published data package into DEST, verifying every file's sha256: the
+    resources of datapackage.json and the files SHA256SUMS lists beside them (the card,
+    spreadsheet, SQLite, explorer, Croissant, annotations); the release zip is not copied.
 
     DEST must be new, empty, or a previous download (marked by .sinopak-download.json); there
     only the package's files are replaced, each atomically, and anything else is kept."""

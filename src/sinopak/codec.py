@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -35,6 +36,10 @@ def unescape_formula(value: str) -> str:
 def to_json_value(value: Any) -> Any:
     """A Python cell value as JSON (and SQLite) hold it: dates as ISO 8601, the rest as is."""
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+MAX_CSV_FIELD = 131_072  # characters per CSV cell (csv's own default, stated and enforced)
+MAX_JSON_BYTES = 100_000_000  # a JSON table larger than this is refused before parsing
 
 
 class JSONLimitError(ValueError):
@@ -85,6 +90,10 @@ class CellError(ValueError):
         super().__init__(message)
 
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_INTEGER = re.compile(r"-?[0-9]{1,19}", re.ASCII)
+
+
 def _typed(kind: str, value: Any, row: int, field: str, *, from_text: bool) -> Any:
     if value is None or (from_text and value == ""):
         return None
@@ -92,11 +101,15 @@ def _typed(kind: str, value: Any, row: int, field: str, *, from_text: bool) -> A
         return unescape_formula(value)
     try:
         if kind == "date":
-            if not isinstance(value, str):
+            # only YYYY-MM-DD: fromisoformat alone also takes 20201207 and 2020-W50-1
+            if not isinstance(value, str) or not _DATE.fullmatch(value):
                 raise TypeError
             return dt.date.fromisoformat(value)
         if kind == "integer":
             if from_text:
+                # only -?[0-9]+: int() alone also takes " 156", "+156", "1_56" and "١٥٦"
+                if not _INTEGER.fullmatch(value):
+                    raise TypeError
                 return int(value)
             if isinstance(value, bool) or not isinstance(value, int):
                 raise TypeError
@@ -117,6 +130,10 @@ def _typed(kind: str, value: Any, row: int, field: str, *, from_text: bool) -> A
 def parse_json(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, Any]]:
     """Rows of a JSON table (array of objects with exactly the schema's keys, in order)."""
     names = [n for n, _ in fields]
+    if len(data) > MAX_JSON_BYTES:
+        raise CellError(
+            0, "", f"expected at most {MAX_JSON_BYTES} bytes of JSON, found {len(data)}"
+        )
     try:
         items = loads_strict(data, max_depth=2)
     except JSONLimitError as exc:
@@ -150,6 +167,7 @@ def parse_csv(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, Any]
 
     names = [n for n, _ in fields]
     text = data.decode("utf-8")
+    csv.field_size_limit(MAX_CSV_FIELD)  # process-wide; the standard library's default
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header = next(reader, None)
     if header != names:

@@ -37,11 +37,14 @@ def size_key(fmt: str) -> str:
 
 def relative_path(rel: object) -> PurePosixPath | None:
     """`rel` as a plain relative path inside a package, or None for anything else: a URL, an
-    absolute or home-relative path, backslashes, or a '..' part."""
+    absolute or home-relative path, backslashes, a '..' part, control characters or lone
+    surrogates."""
     from pathlib import PurePosixPath
 
     if not isinstance(rel, str) or not rel or "://" in rel or "\\" in rel or rel[0] in "/~":
         return None
+    if any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or 0xD800 <= ord(c) <= 0xDFFF for c in rel):
+        return None  # control characters and lone surrogates name no portable file
     pure = PurePosixPath(rel)
     if pure.is_absolute() or ".." in pure.parts:
         return None

@@ -279,7 +279,7 @@ FAULTS: dict[str, tuple[Callable[[Path], None], Expect]] = {
     ),
     "crlf-line-ends": (
         lambda dist: edit_bytes(dist, "csv/posts.csv", b"\n", b"\r\n"),
-        {"type": "encoding-error", "resource": "posts", "file": "csv/posts.csv", "row": 1},
+        {"type": "encoding-error", "resource": "posts", "file": "csv/posts.csv", "line": 1},
     ),
     "empty-file": (
         empty_file,
@@ -424,8 +424,12 @@ def test_oversized_file_is_refused(dist: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(files, "MAX_FILE_BYTES", 10_000)
     report = validate(dist)
     big = [p for p in report.problems if p.type == "file-too-large"]
-    assert big and all(p.resource and p.file for p in big)
+    assert big and all(p.file for p in big)
+    from_sums = [p for p in big if p.message.startswith("SHA256SUMS line ")]
+    assert all(p.resource for p in big if p not in from_sums)  # resources; the rest: SHA256SUMS
     assert "evidence" in {p.resource for p in big}
+    assert "sinopak.sqlite" in {p.file for p in from_sums}
+    assert all(p.row is None and p.line is None for p in from_sums)  # not lines of that file
 
 
 @pytest.mark.parametrize(

@@ -15,11 +15,14 @@ from typing import Any
 from ..errors import BuildError, SeedErrors, StaleError
 from ..folders import replace_folder
 from ..validation import Scope, validate
+from ..validation.frictionless_runner import Pending
+from ..validation.frictionless_runner import start as start_frictionless
 from . import manifest
 from .checks import check
 from .corpus import Corpus, load_corpus
 from .export import write_package
 from .generated import schema_files, source_files, write_sources
+from .lock import build_lock
 from .project import Project
 from .release import write_release
 from .rows import build_rows
@@ -30,7 +33,7 @@ STEPS = (
     "check records",
     "make rows",
     "write tables",
-    "write card, explorer, SQLite, Croissant, annotations",
+    "write card, explorer, SQLite, spreadsheet, Croissant, annotations",
     "write release",
     "validate",
     "compare",
@@ -57,17 +60,24 @@ def stage(project: Project, *, frictionless: Scope = "all", progress: Progress =
     progress(STEPS[2])
     project.scratch.mkdir(exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix="stage-", dir=project.scratch))
+    pending: Pending | None = None
     try:
-        write_dist(out / "dist", rows, corpus, project.version(), progress)
+        pending = write_dist(out / "dist", rows, corpus, project.version(), progress, frictionless)
+        del rows, corpus  # written: the validation reads the files, and needs the memory
         (out / "schema").mkdir()
         for name, text in schema_files().items():
             (out / "schema" / name).write_text(text, encoding="utf-8")
-        report = validate(out / "dist", frictionless=frictionless)
+        report = validate(out / "dist", frictionless="none")  # frictionless: already running
+        running, pending = pending, None
+        if running is not None:
+            running.collect(report)
         progress(STEPS[6])
         if not report.valid:
             problems = [p.render() for p in report.problems]
             raise BuildError(listing("the built package does not validate", problems, lines=True))
     except BaseException:
+        if pending is not None:
+            pending.cancel()
         shutil.rmtree(out, ignore_errors=True)
         raise
     return out
@@ -79,15 +89,29 @@ def write_dist(
     corpus: Corpus,
     version: str,
     progress: Progress,
-) -> None:
-    """Every file of the published package, in the new folder `pkg`."""
+    frictionless: Scope = "none",
+) -> Pending | None:
+    """Every file of the published package, in the new folder `pkg`.
+
+    Once the tables and the descriptor are written (nothing after changes them), frictionless
+    starts on them in worker processes (unless `frictionless` is "none") while the other files
+    are written; the caller collects its problems."""
     pkg.mkdir()
     descriptor = write_package(pkg, rows, corpus, version)
     progress(STEPS[3])
-    write_extras(pkg, rows, corpus, descriptor)
-    progress(STEPS[4])
-    write_release(pkg, version)
-    progress(STEPS[5])
+    pending = None
+    if frictionless != "none":
+        pending = start_frictionless(pkg / "datapackage.json", descriptor, frictionless)
+    try:
+        write_extras(pkg, rows, corpus, descriptor)
+        progress(STEPS[4])
+        write_release(pkg, version)
+        progress(STEPS[5])
+    except BaseException:
+        if pending is not None:
+            pending.cancel()
+        raise
+    return pending
 
 
 MAX_LISTED = 20
@@ -105,14 +129,16 @@ def listing(head: str, items: list[str], *, lines: bool = False) -> str:
 def write_extras(
     pkg: Path, rows: dict[str, list[dict[str, Any]]], corpus: Corpus, descriptor: dict[str, Any]
 ) -> None:
-    """The dataset card, the provenance explorer, the SQLite database for Datasette, and the
-    Croissant and Web Annotation files."""
+    """The dataset card, the provenance explorer, the SQLite database for Datasette, the
+    spreadsheet, and the Croissant and Web Annotation files."""
     from .card import card_text
     from .explorer import explorer_html
     from .linked_data import write_linked_data
+    from .spreadsheet import XLSX_NAME, write_workbook
     from .sqlite import write_datasette
 
     write_datasette(pkg, rows, descriptor, corpus.package.license_summary)
+    write_workbook(pkg / XLSX_NAME, rows, descriptor)
     citation = corpus.package.cite(descriptor["version"])
     (pkg / "README.md").write_text(card_text(descriptor, rows, citation), encoding="utf-8")
     texts = {d.seed.document_id: d.source.text for d in corpus.documents}
@@ -131,7 +157,15 @@ def build(
     naming what is stale and change nothing. Returns the paths that changed.
 
     Both record build/manifest.json when they succeed; check_only first consults it and
-    stops early when it proves nothing changed (see `manifest`)."""
+    stops early when it proves nothing changed (see `manifest`). Builds of one project run one
+    at a time (`lock`): a second one waits."""
+    with build_lock(project):
+        return _build(project, check_only=check_only, frictionless=frictionless, progress=progress)
+
+
+def _build(
+    project: Project, *, check_only: bool, frictionless: Scope, progress: Progress
+) -> list[str]:
     recover(project)
     if check_only and manifest.up_to_date(project, frictionless):
         return []  # the manifest proves nothing changed since the last verified build

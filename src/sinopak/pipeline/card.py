@@ -9,9 +9,12 @@ from typing import Any
 
 from ..schema.tables import TABLES
 from .render import render
-from .schemaorg import dataset, script_block
+from .schemaorg import HOMEPAGE, dataset, script_block
 
 SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"))
+# The Hugging Face config that `load_dataset(folder)` loads when no config is named: the
+# events (else the first table, should a package have no events).
+DEFAULT_CONFIG = "events"
 
 
 def _md(value: Any) -> str:
@@ -47,10 +50,14 @@ def card_text(
     size = next((label for limit, label in SIZE_CATEGORIES if total < limit), "n>100K")
     modality = _count("modality", rows, ("events", "statements", "relations", "agreements"))
     with_confidence = [n for n, t in TABLES.items() if "confidence" in t.column_names]
+    names = [t["name"] for t in tables]
     return render(
         "card.md.j2",
         dp=descriptor,
         tables=tables,
+        default_config=DEFAULT_CONFIG if DEFAULT_CONFIG in names else names[0],
+        homepage=HOMEPAGE,
+        bibtex=bibtex(descriptor),
         size=size,
         documents=rows["documents"],
         coverage=descriptor["sinopak:coverage"],
@@ -100,6 +107,22 @@ def _range(start: Any, end: Any) -> str:
 def _claim(c: dict[str, Any]) -> str:
     phrase = f"“{_md(c['text'])}”" if c["text"] else _md(c["rule"])
     return f"{phrase} ({c['document_id'][:6]}, {c['part']}: {_range(c['range_start'], c['range_end'])})"
+
+
+def bibtex(descriptor: dict[str, Any]) -> str:
+    """A BibTeX @misc entry for this version of the package."""
+    version = descriptor["version"]
+    authors = " and ".join("{" + c["title"] + "}" for c in descriptor.get("contributors", []))
+    fields = {
+        "title": descriptor["title"],
+        "author": authors,
+        "version": version,
+        "howpublished": f"\\url{{{HOMEPAGE}}}",
+        "note": "Data package (CSV, JSON, Parquet) with sentence-level provenance",
+    }
+    key = f"{descriptor['name']}_{version.replace('.', '_')}"
+    body = ",\n".join(f"  {k:<12} = {{{v}}}" for k, v in fields.items())
+    return f"@misc{{{key},\n{body}\n}}"
 
 
 def table_view(res: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:

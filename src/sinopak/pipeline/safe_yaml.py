@@ -4,6 +4,12 @@ PyYAML's SafeLoader composes the node tree (no arbitrary tags: `!!python/object`
 we then build plain Python values ourselves so that each value keeps its line number. Anchors
 and aliases are refused outright: hand-written records do not need them, and refusing them
 makes alias bombs ("billion laughs") impossible.
+
+Why not ruamel.yaml: its round-trip loader records positions too (`.lc.key(k)`,
+`.lc.value(k)` and `.lc.item(i)` on its CommentedMap and CommentedSeq), so it could serve; but
+it returns its own container types rather than plain values, it does not refuse aliases by
+itself, and it would be a second YAML library beside PyYAML (which `anchor` uses to write).
+Composing PyYAML's safe nodes gives plain values with their lines in a few dozen lines.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ MAX_BYTES = 5_000_000
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()  # stateless for scalars: build it once
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
+STR_TAG = "tag:yaml.org,2002:str"
 Path_ = tuple[str | int, ...]
 
 
@@ -108,6 +115,8 @@ def _build(
             lines[(*path, i)] = item.start_mark.line + 1
             items.append(_build(item, (*path, i), lines, display, seen))
         return items
+    if node.tag == STR_TAG:  # what SafeConstructor.construct_yaml_str returns, without its calls
+        return node.value
     try:  # construct one scalar with the safe constructors only
         return _CONSTRUCTOR.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import SeedError, SeedErrors
 from ..schema.models import KINDS, DocumentSeed, PackageSeed, Report
@@ -178,10 +179,22 @@ def _records_of_kind(
     if problem is not None:
         errors.append(SeedError(problem, file=display, line=located.line((kind,))))
         return
+    try:  # the whole list in one call; a list with an error is gone through record by record
+        models = _list_adapter(KINDS[kind]).validate_python(items)
+    except ValidationError:
+        models = None
     for i, raw in enumerate(items):
+        if models is not None:
+            yield Loaded(kind, models[i], display, located, (kind, i))
+            continue
         try:
             model = KINDS[kind].model_validate(raw)
         except ValidationError as exc:
             errors.extend(_validation_errors(exc, KINDS[kind], raw, located, (kind, i), display))
             continue
         yield Loaded(kind, model, display, located, (kind, i))
+
+
+@functools.cache
+def _list_adapter(model: type[BaseModel]) -> TypeAdapter[list[BaseModel]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]

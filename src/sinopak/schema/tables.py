@@ -67,16 +67,25 @@ class Table:
 
     @property
     def columns(self) -> list[Column]:
+        return list(self._columns)
+
+    @property
+    def column_names(self) -> list[str]:
+        return list(self._column_names)
+
+    # Derived from the models once per table (the rows ask for them record by record).
+    @functools.cached_property
+    def _columns(self) -> tuple[Column, ...]:
         out: list[Column] = []
         for model, names in self.groups:
             fields = model.model_fields
             for name in names if names is not None else own_fields(model):
                 out.append(column(name, fields[name]))
-        return out
+        return tuple(out)
 
-    @property
-    def column_names(self) -> list[str]:
-        return [c.name for c in self.columns]
+    @functools.cached_property
+    def _column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self._columns)
 
 
 def own_fields(model: type[BaseModel]) -> tuple[str, ...]:

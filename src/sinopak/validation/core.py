@@ -15,8 +15,19 @@ from pathlib import Path
 from .descriptor import check_profile, load_descriptor
 from .files import check_files, check_sums
 from .frictionless_runner import start as start_frictionless
+from .lines import locate_lines
+from .references import check_resources, validate_offline
 from .report import Report, Scope
-from .tables import check_tables
+
+# What validation imports, all from the `validate` extra (checked before anything is read).
+VALIDATE_NEEDS = (
+    "jsonschema",
+    "fastjsonschema",
+    "pyarrow.parquet",
+    "frictionless",
+    "pydantic",
+    "pandas",
+)
 
 
 def validate(
@@ -31,13 +42,21 @@ def validate(
     `frictionless` says which resources frictionless itself validates: "all" (default),
     "csv" (the CSV tables only: sinopak's own checks then prove JSON and Parquet hold the same
     typed rows, which is what makes large corpora fast), or "none". `timeout` bounds each
-    file's whole transfer when `target` is a URL."""
+    file's whole transfer when `target` is a URL.
+
+    Needs the `validate` extra (frictionless, jsonschema, fastjsonschema, pyarrow, pydantic,
+    pandas): without it, raises MissingDependencyError before reading anything."""
+    from ..extras import require
+
+    for module in VALIDATE_NEEDS:
+        require(module, "validation", "validate")
     if target is None:
         from .._access import data_dir
 
         target = data_dir()
     text = str(target)
-    if text.startswith(("http://", "https://")) or text.endswith(".zip"):
+    remote = text.startswith(("http://", "https://"))
+    if remote or (text.endswith(".zip") and not Path(text).is_dir()):
         return _validate_fetched(text, frictionless, timeout)
     return _validate_folder(Path(target), text, frictionless)
 
@@ -57,6 +76,7 @@ def _validate_fetched(target: str, scope: Scope, timeout: float) -> Report:
             if target.startswith(("http://", "https://")):
                 download(folder, target, offline=False, use_cache=False, retries=1, timeout=timeout)
             else:
+                _refuse_non_regular(Path(target))
                 folder.mkdir()
                 safe_extract(Path(target), folder)
         except PackageError as exc:
@@ -64,6 +84,15 @@ def _validate_fetched(target: str, scope: Scope, timeout: float) -> Report:
             report.add("package-error", str(exc), file=_file_name(target))
             return report
         return _validate_folder(folder, redact(target), scope)
+
+
+def _refuse_non_regular(path: Path) -> None:
+    from ..errors import PackageError
+    from .files import regular_size
+
+    size, kind = regular_size(path)
+    if size is None:
+        raise PackageError(f"{path.name}: expected a zip file, found {kind}")
 
 
 def _file_name(target: str) -> str:
@@ -76,6 +105,10 @@ def _file_name(target: str) -> str:
 
 
 def _validate_folder(path: Path, target: str, scope: Scope) -> Report:
+    # imported here: the table checks need pydantic (the validate extra), while `sinopak diff`
+    # and `download`, which import this package, run on the base install
+    from .tables import check_tables, json_bounded, parquet_bounded
+
     descriptor_path = path / "datapackage.json" if path.is_dir() else path
     report = Report(target)
     if not descriptor_path.exists():
@@ -88,13 +121,22 @@ def _validate_folder(path: Path, target: str, scope: Scope) -> Report:
         return report
     base = descriptor_path.parent
     check_profile(descriptor, report)
+    contained = check_resources(descriptor, base, report)
     files = check_files(descriptor, base, report)
-    check_sums(base, report)
-    # frictionless opens the files itself: only when every one was safe, present and read.
-    # It runs in worker processes while the checks below run here.
+    paths = frozenset(str(r.get("path")) for r in descriptor["resources"] if isinstance(r, dict))
+    check_sums(base, report, paths)
+    # frictionless opens the files itself: only when every one was safe, present and read,
+    # nothing outside the package is referenced and no Parquet or JSON file is a bomb; even
+    # then without network access. It runs in worker processes while the checks below run here.
     pending = None
-    if scope != "none" and len(files) == len(descriptor["resources"]):
-        pending = start_frictionless(descriptor_path, descriptor, scope)
+    if (
+        scope != "none"
+        and contained
+        and len(files) == len(descriptor["resources"])
+        and parquet_bounded(descriptor, files)
+        and json_bounded(descriptor, files)
+    ):
+        pending = start_frictionless(descriptor_path, descriptor, scope, task=validate_offline)
     # Content is checked even when a hash is wrong: the report then says what changed, by row
     # and field. Only files at safe paths inside the package were read.
     try:
@@ -102,4 +144,5 @@ def _validate_folder(path: Path, target: str, scope: Scope) -> Report:
     finally:
         if pending is not None:
             pending.collect(report)
+    locate_lines(report, base)  # CSV rows → lines of the file, for --format github
     return report

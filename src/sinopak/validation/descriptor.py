@@ -3,22 +3,37 @@ profile."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from .report import Report
 
+MAX_DESCRIPTOR_BYTES = 16_000_000
+
 
 def load_descriptor(path: Path, report: Report) -> dict[str, Any] | None:
+    """The descriptor, read strictly: a regular file of bounded size, UTF-8 JSON without
+    duplicate keys or deep nesting (checked before anything is opened or parsed)."""
+    from ..codec import loads_strict
+    from .files import read_bounded, regular_size
+
+    size, kind = regular_size(path)
+    if size is None or size > MAX_DESCRIPTOR_BYTES:
+        found = kind if size is None else f"{size} bytes"
+        report.add(
+            "package-error",
+            f"expected a regular file of at most {MAX_DESCRIPTOR_BYTES} bytes, found {found}",
+            file=path.name,
+        )
+        return None
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, size)
     except OSError as exc:
         report.add("package-error", f"cannot read descriptor: {exc.strerror}", file=path.name)
         return None
     try:
-        descriptor = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        descriptor = loads_strict(raw)
+    except ValueError as exc:  # not UTF-8, not JSON, a repeated key, nested too deep
         report.add("package-error", f"descriptor is not valid JSON: {exc}", file=path.name)
         return None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):

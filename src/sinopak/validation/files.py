@@ -1,8 +1,15 @@
-"""File checks: every resource at a safe path, its bytes and sha256, and SHA256SUMS."""
+"""File checks: every resource at a safe path, its bytes and sha256, and SHA256SUMS.
+
+Nothing is opened before it is known to be a regular file inside the package (no symbolic
+link on the way) and small enough: a FIFO, a device or an 8 GB sparse file is refused by
+its metadata, never read.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -10,18 +17,57 @@ from ..layout import declared_bytes, relative_path
 from .report import Report
 
 MAX_FILE_BYTES = 200_000_000
+MAX_SUMS_BYTES = 1_000_000
+CHUNK = 1 << 20
+UNSAFE = (
+    "expected a relative path inside the package (no URL, no absolute path, no '..', no "
+    "symbolic link, no control character)"
+)
 
 
 def safe_path(base: Path, rel: Any) -> Path | None:
-    """The resource file inside `base`, or None if `rel` is not a plain relative path (or a
-    symbolic link leads it out of the package)."""
+    """The file `rel` names inside `base`, or None if `rel` is not a plain relative path or a
+    symbolic link lies on the way (links are refused, even ones that stay inside)."""
     pure = relative_path(rel)
     if pure is None:
         return None
-    path = (base / pure).resolve()
-    if not path.is_relative_to(base.resolve()):
-        return None
+    path = base
+    for part in pure.parts:
+        path = path / part
+        if path.is_symlink():
+            return None
     return path
+
+
+def kind_of(mode: int) -> str:
+    """What a non-regular file is, for messages."""
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def regular_size(path: Path) -> tuple[int | None, str]:
+    """(size, "") of a regular file, or (None, what it is instead) without opening it."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None, "none"
+    if not stat.S_ISREG(info.st_mode):
+        return None, kind_of(info.st_mode)
+    return info.st_size, ""
+
+
+def read_bounded(path: Path, size: int) -> bytes:
+    """The file's bytes, never more than `size` + 1 (a file that grows is caught)."""
+    with path.open("rb") as f:
+        return f.read(size + 1)
 
 
 def check_files(descriptor: dict[str, Any], base: Path, report: Report) -> dict[str, bytes]:
@@ -32,37 +78,41 @@ def check_files(descriptor: dict[str, Any], base: Path, report: Report) -> dict[
         if not isinstance(res, dict):
             report.add("descriptor-error", "expected a resource object", resource=f"#{i}")
             continue
-        name = res.get("name", f"#{i}")
+        name = res.get("name")
+        if not isinstance(name, str):
+            continue  # reported by the descriptor checks
         data = read_resource(res, name, base, report)
         if data is None:
             continue
         where = {"resource": name, "file": res.get("path")}
         declared = declared_bytes(res)
-        if declared != len(data):
+        if isinstance(declared, bool) or not isinstance(declared, int):
+            report.add(
+                "byte-count",
+                f"expected a whole number of bytes, found {declared!r} "
+                f"({type(declared).__name__}); the file has {len(data)}",
+                **where,
+            )
+        elif declared != len(data):
             report.add("byte-count", f"expected {declared} bytes, found {len(data)}", **where)
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
         if res.get("hash") != digest:
             report.add("hash-count", f"expected hash {res.get('hash')}, found {digest}", **where)
-        files[name] = data
+        files.setdefault(name, data)
     return files
 
 
 def read_resource(res: dict[str, Any], name: str, base: Path, report: Report) -> bytes | None:
-    """The bytes of a resource's file: at a safe path, present, and not too large."""
+    """The bytes of a resource's file: at a safe path, a regular file, and not too large."""
     rel = res.get("path")
     path = safe_path(base, rel)
     if path is None:
-        report.add(
-            "unsafe-path",
-            f"expected a relative path inside the package (no URL, no absolute path, no "
-            f"'..'), found {rel!r}",
-            resource=name,
-        )
+        report.add("unsafe-path", f"{UNSAFE}, found {rel!r}", resource=name)
         return None
-    if not path.is_file():
-        report.add("missing-file", f"expected file {rel}, found none", resource=name, file=rel)
+    size, kind = regular_size(path)
+    if size is None:
+        report.add("missing-file", f"expected file {rel}, found {kind}", resource=name, file=rel)
         return None
-    size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         report.add(
             "file-too-large",
@@ -71,31 +121,67 @@ def read_resource(res: dict[str, Any], name: str, base: Path, report: Report) ->
             file=rel,
         )
         return None
-    return path.read_bytes()
+    return read_bounded(path, size)
 
 
-def check_sums(base: Path, report: Report) -> None:
-    """If the folder has a SHA256SUMS file (a release), every line must hold."""
+def _hash_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_sums(base: Path, report: Report, resource_paths: frozenset[str] = frozenset()) -> None:
+    """If the folder has a SHA256SUMS file (a release), every line must hold. A file larger
+    than MAX_FILE_BYTES is refused by its size, never hashed (and not reported twice when
+    it is a resource)."""
     sums = base / "SHA256SUMS"
-    if not sums.is_file():
+    if not os.path.lexists(sums):
         return
-    for n, line in enumerate(sums.read_text(encoding="utf-8").splitlines(), start=1):
-        digest, _, rel = line.partition("  ")
-        path = safe_path(base, rel)
-        if path is None or not path.is_file():
-            report.add(
-                "checksum-error",
-                f"SHA256SUMS line {n}: expected a file inside the package, found {rel!r} "
-                "missing or unsafe",
-                file="SHA256SUMS",
-                row=n,
-            )
-            continue
-        found = hashlib.sha256(path.read_bytes()).hexdigest()
-        if found != digest:
-            report.add(
-                "checksum-error",
-                f"expected sha256 {digest} (SHA256SUMS line {n}), found {found}",
-                file=rel,
-                row=n,
-            )
+    size, kind = (None, "a symbolic link") if sums.is_symlink() else regular_size(sums)
+    if size is None or size > MAX_SUMS_BYTES:
+        found = kind if size is None else f"{size} bytes"
+        report.add(
+            "checksum-error",
+            f"expected a regular file of at most {MAX_SUMS_BYTES} bytes, found {found}",
+            file="SHA256SUMS",
+        )
+        return
+    try:
+        text = read_bounded(sums, size).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        report.add("checksum-error", f"expected UTF-8 text, found {exc.reason}", file="SHA256SUMS")
+        return
+    for n, line in enumerate(text.splitlines(), start=1):
+        _check_sum_line(base, n, line, report, resource_paths)
+
+
+def _check_sum_line(base: Path, n: int, line: str, report: Report, known: frozenset[str]) -> None:
+    digest, _, rel = line.partition("  ")
+    path = safe_path(base, rel)
+    size, kind = regular_size(path) if path is not None else (None, "unsafe")
+    if path is None or size is None:
+        report.add(
+            "checksum-error",
+            f"SHA256SUMS line {n}: expected a regular file inside the package, found {rel!r} "
+            f"({kind if path is not None else 'an unsafe path'})",
+            file="SHA256SUMS",
+        )
+        return
+    if size > MAX_FILE_BYTES:
+        if rel in known:
+            return  # reported by check_files
+        report.add(
+            "file-too-large",
+            f"SHA256SUMS line {n}: expected at most {MAX_FILE_BYTES} bytes, found {size}",
+            file=rel,
+        )
+        return
+    found = _hash_file(path)
+    if found != digest:
+        report.add(
+            "checksum-error",
+            f"expected sha256 {digest} (SHA256SUMS line {n}), found {found}",
+            file=rel,
+        )

@@ -45,6 +45,10 @@ class Pending:
     pool: ProcessPoolExecutor
     futures: list[tuple[dict[str, Any], Future[list[dict[str, Any]]]]]
 
+    def cancel(self) -> None:
+        """Stop waiting (the build failed before collecting): queued resources never start."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
     def collect(self, report: Report) -> None:
         try:
             for res, future in self.futures:

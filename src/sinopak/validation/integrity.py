@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from ..schema.models import Ref
 from ..schema.tables import RECORD_TABLES, TABLES, Column
+from .provenance import check_provenance
 from .report import ProblemType, Report
 
 # evidence.record_id refers to a record of any table (not declared as a foreign key).
 EVIDENCE_RECORD = Column("record_id", "string", True, "", ref=Ref("*"))
 
 Rows = dict[str, list[dict[str, Any]]]
+
+# Curated text holds no C0/C1 control character and no bidirectional override or isolate
+# (which make text display as something else, "Trojan Source"); source texts may hold line
+# feeds and tabs. Columns quoted from a source (QUOTED) must equal it instead.
+UNSAFE_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+UNSAFE_SOURCE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+QUOTED = {("sentences", "text"), *((t, "quote") for t in (*RECORD_TABLES, "evidence"))}
+
+
+def _char_name(char: str) -> str:
+    import unicodedata
+
+    kind = "a control character" if unicodedata.category(char) == "Cc" else "a bidi control"
+    return f"{kind} (U+{ord(char):04X})"
 
 
 def check_constraints(typed: Rows, resources: dict[str, Any], report: Report) -> None:
@@ -23,6 +39,7 @@ def check_constraints(typed: Rows, resources: dict[str, Any], report: Report) ->
         file = resources[name]["path"]
         for col in table.columns:
             pattern = re.compile(col.pattern) if col.pattern else None
+            curated = col.kind == "string" and (name, col.name) not in QUOTED
             for i, row in enumerate(typed.get(name, []), start=2):
                 value = row[col.name]
                 problem = None
@@ -37,6 +54,8 @@ def check_constraints(typed: Rows, resources: dict[str, Any], report: Report) ->
                     problem = f"{value} is below the minimum {col.minimum}"
                 elif col.min_length is not None and len(value) < col.min_length:
                     problem = f"{value!r} is shorter than {col.min_length}"
+                elif curated and (bad := UNSAFE_TEXT.search(value)):
+                    problem = f"expected text without {_char_name(bad.group())}, found {value!r}"
                 if problem:
                     report.add(
                         "constraint-error", problem, resource=name, file=file, row=i, field=col.name
@@ -46,7 +65,8 @@ def check_constraints(typed: Rows, resources: dict[str, Any], report: Report) ->
 def check_integrity(
     typed: Rows, files: dict[str, bytes], resources: dict[str, Any], report: Report
 ) -> None:
-    """Primary keys, uniqueKeys, foreign keys, and every quote against the source text."""
+    """Primary keys, uniqueKeys, foreign keys, every quote against the source text, and the
+    derived provenance columns recomputed (`provenance`)."""
     problems_before = len(report.problems)
     keys = check_keys(typed, resources, report)
     check_foreign_keys(typed, keys, resources, report)
@@ -54,6 +74,7 @@ def check_integrity(
         texts = source_texts(typed, files, resources, report)
         sentences = check_sentences(typed, texts, resources, report)
         check_quotes(typed, sentences, resources, report)
+        check_provenance(typed, texts, resources, report)
 
 
 def check_keys(typed: Rows, resources: dict[str, Any], report: Report) -> dict[str, set[Any]]:
@@ -133,7 +154,26 @@ def source_texts(
                 row=i,
                 field="sha256",
             )
-        texts[doc["document_id"]] = data.decode("utf-8")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            report.add(
+                "encoding-error",
+                f"expected UTF-8 text, found {exc.reason} at byte {exc.start}",
+                resource=rname,
+                file=resources[rname]["path"],
+            )
+            continue
+        bad = UNSAFE_SOURCE.search(text)
+        if bad is not None:
+            report.add(
+                "encoding-error",
+                f"expected a source text without {_char_name(bad.group())}, found one at "
+                f"character {bad.start()}",
+                resource=rname,
+                file=resources[rname]["path"],
+            )
+        texts[doc["document_id"]] = text
     return texts
 
 

@@ -19,7 +19,10 @@ Rows = list[dict[str, Any]]
 def check_tables(descriptor: dict[str, Any], files: dict[str, bytes], report: Report) -> None:
     """Every table in every format: declared schema, readable typed rows, the formats equal;
     then, when every table was read, the constraints and the integrity across tables."""
-    resources = {r["name"]: r for r in descriptor["resources"]}
+    resources: dict[str, Any] = {}
+    for r in descriptor["resources"]:  # the first of a repeated name (reported elsewhere)
+        if isinstance(r, dict) and isinstance(r.get("name"), str):
+            resources.setdefault(r["name"], r)
     typed: dict[str, Rows] = {}
     for name, table in TABLES.items():
         per_format: dict[str, Rows] = {}
@@ -114,10 +117,10 @@ def _check_text(data: bytes, resource: str, file: str, report: Report) -> None:
         line = data[: data.index(b"\r")].count(b"\n") + 1
         report.add(
             "encoding-error",
-            "carriage return found: line ends must be LF",
+            f"carriage return found on line {line}: line ends must be LF",
             resource=resource,
             file=file,
-            row=line,
+            line=line if file.endswith(".csv") else None,
         )
 
 
@@ -126,9 +129,15 @@ def _read_parquet(data: bytes, table: Table, rname: str, file: str, report: Repo
     import pyarrow.parquet as pq
 
     try:
-        arrow = pq.ParquetFile(pa.BufferReader(data)).read()
+        parquet = pq.ParquetFile(pa.BufferReader(data))
+        problem = parquet_too_large(parquet.metadata)
+        if problem is None:
+            arrow = _read_bounded(parquet)
     except (pa.ArrowException, OSError) as exc:
         report.add("format-error", f"cannot read Parquet: {exc}", resource=rname, file=file)
+        return None
+    if problem is not None:
+        report.add("file-too-large", problem, resource=rname, file=file)
         return None
     expected = arrow_schema(table)
     found = {f.name: f for f in arrow.schema}
@@ -153,6 +162,91 @@ def _read_parquet(data: bytes, table: Table, rname: str, file: str, report: Repo
         return None  # values of the wrong type would only repeat the error row by row
     rows: list[dict[str, Any]] = arrow.to_pylist()
     return rows
+
+
+# What a Parquet table may expand to in memory, checked against the footer before any page is
+# read (a small file can declare gigabytes: a decompression bomb), then again while reading.
+MAX_PARQUET_CELLS = 20_000_000
+MAX_PARQUET_BYTES = 500_000_000
+PARQUET_BATCH_ROWS = 65_536
+
+
+def parquet_too_large(meta: Any) -> str | None:
+    """Why the footer's rows × columns or uncompressed size is over the limits, or None."""
+    cells = meta.num_rows * meta.num_columns
+    if cells > MAX_PARQUET_CELLS:
+        return (
+            f"expected at most {MAX_PARQUET_CELLS} cells, found {meta.num_rows} rows × "
+            f"{meta.num_columns} columns in the footer; not read"
+        )
+    size = sum(
+        meta.row_group(i).column(j).total_uncompressed_size
+        for i in range(meta.num_row_groups)
+        for j in range(meta.num_columns)
+    )
+    if size > MAX_PARQUET_BYTES:
+        return (
+            f"expected at most {MAX_PARQUET_BYTES} bytes uncompressed, found {size} in the "
+            "footer; not read"
+        )
+    return None
+
+
+def json_bounded(descriptor: dict[str, Any], files: dict[str, bytes]) -> bool:
+    """Whether every JSON table parses within the nesting and size limits (a table nested
+    200,000 deep would crash another reader, frictionless, after a long time)."""
+    from ..codec import MAX_JSON_BYTES, JSONLimitError, loads_strict
+
+    for res in descriptor["resources"]:
+        data = files.get(str(res.get("name"))) if isinstance(res, dict) else None
+        if data is None or res.get("format") != "json":
+            continue
+        if len(data) > MAX_JSON_BYTES:
+            return False
+        try:
+            loads_strict(data, max_depth=2)
+        except JSONLimitError:
+            return False
+        except ValueError:
+            continue  # not JSON at all: frictionless reports it too
+    return True
+
+
+def parquet_bounded(descriptor: dict[str, Any], files: dict[str, bytes]) -> bool:
+    """Whether every Parquet file's footer is within the limits (or unreadable, which the table
+    checks report): only then may another reader (frictionless) open them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for res in descriptor["resources"]:
+        data = files.get(str(res.get("name"))) if isinstance(res, dict) else None
+        if data is None or res.get("format") != "parquet":
+            continue
+        try:
+            meta = pq.ParquetFile(pa.BufferReader(data)).metadata
+        except (pa.ArrowException, OSError):
+            continue
+        if parquet_too_large(meta) is not None:
+            return False
+    return True
+
+
+def _read_bounded(parquet: Any) -> Any:
+    """The whole table, read in batches, stopping as soon as what was decoded passes
+    MAX_PARQUET_BYTES (dictionary-encoded values expand only here, whatever the footer says)."""
+    import pyarrow as pa
+
+    batches = []
+    total = 0
+    for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+        total += batch.nbytes
+        if total > MAX_PARQUET_BYTES:
+            raise pa.ArrowInvalid(
+                f"expands past {MAX_PARQUET_BYTES} bytes in memory although its footer "
+                "declares less; not read further"
+            )
+        batches.append(batch)
+    return pa.Table.from_batches(batches, schema=parquet.schema_arrow)
 
 
 def compare_formats(

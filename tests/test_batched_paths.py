@@ -1,0 +1,60 @@
+"""The batched fast paths of the build give exactly what the record-by-record paths give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from conftest import ROOT
+
+from sinopak.pipeline import safe_yaml, seeds
+from sinopak.schema.models import KINDS
+from sinopak.schema.tables import TABLES
+
+
+def test_records_validated_as_lists_equal_records_validated_one_by_one() -> None:
+    loaded = seeds.load_records(ROOT / "seeds")
+    assert loaded
+    for item in loaded:
+        raw = item.located.value[item.path[0]][item.path[1]]
+        assert KINDS[item.kind].model_validate(raw) == item.model
+
+
+def test_a_bad_record_in_a_list_is_still_located(tmp_path: Path) -> None:
+    source = next((ROOT / "seeds" / "records").rglob("*.yaml"))
+    kind, items = next((k, v) for k, v in yaml.safe_load(source.read_text()).items() if len(v) >= 2)
+    good, bad = dict(items[0]), dict(items[1])
+    field = next(k for k, v in bad.items() if isinstance(v, str) and k != "note")
+    bad[field] = 12345
+    root = tmp_path / "seeds"
+    (root / "records").mkdir(parents=True)
+    (root / "records" / "x.yaml").write_text(
+        yaml.safe_dump({kind: [good, bad]}, sort_keys=False), encoding="utf-8"
+    )
+    try:
+        seeds.load_records(root)
+    except seeds.SeedErrors as exc:
+        problems = [str(e) for e in exc.errors]
+    else:
+        raise AssertionError("a bad record was accepted")
+    assert len(problems) == 1 and f"field {field}" in problems[0], problems
+    assert "records/x.yaml" in problems[0]
+
+
+def test_plain_strings_read_as_the_safe_constructor_reads_them(tmp_path: Path) -> None:
+    text = (
+        "a: plain\nb: 'quoted: yes'\nc: \"esc\\u00e9\"\nd: >-\n  folded\n  text\n"
+        "e: 12\nf: true\ng: 2020-01-02\nh: null\ni: '12'\nj: ~\n"
+    )
+    path = tmp_path / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert safe_yaml.load_yaml(path, "x.yaml").value == yaml.safe_load(text)
+
+
+def test_table_columns_are_computed_once_and_handed_out_as_copies() -> None:
+    table = next(iter(TABLES.values()))
+    first = table.columns
+    first.clear()
+    assert table.columns and table.columns == table.columns
+    assert table.column_names == [c.name for c in table.columns]
+    assert table._columns is table._columns  # cached

@@ -1,0 +1,145 @@
+"""dist/sinopak.xlsx: typed cells read back with openpyxl and with LibreOffice, equal to the
+Parquet values; frozen, filtered headers; deterministic bytes."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pyarrow.parquet as pq
+import pytest
+from conftest import ROOT
+from openpyxl.utils import get_column_letter
+
+import sinopak
+from sinopak.pipeline.spreadsheet import ABOUT_SHEET, XLSX_NAME, write_workbook
+
+XLSX = ROOT / "dist" / XLSX_NAME
+
+
+def fields(table: str) -> list[dict[str, Any]]:
+    res = next(r for r in sinopak.datapackage()["resources"] if r["name"] == table)
+    return list(res["schema"]["fields"])
+
+
+def parquet_rows(table: str) -> list[dict[str, Any]]:
+    return pq.ParquetFile(ROOT / "dist" / "parquet" / f"{table}.parquet").read().to_pylist()
+
+
+@pytest.fixture(scope="module")
+def book() -> openpyxl.Workbook:
+    return openpyxl.load_workbook(XLSX)
+
+
+def test_one_sheet_per_table_after_the_about_sheet(book: openpyxl.Workbook) -> None:
+    assert book.sheetnames == [ABOUT_SHEET, *sinopak.tables()]
+    about = [c for row in book[ABOUT_SHEET].iter_rows(values_only=True) for c in row if c]
+    assert about[0] == sinopak.datapackage()["title"]
+    for table in sinopak.tables():  # each table listed with its row count
+        listed = (r for r in book[ABOUT_SHEET].iter_rows(values_only=True) if r[0] == table)
+        assert list(next(listed)[:2]) == [table, len(parquet_rows(table))]
+    assert any("remain their publishers'" in str(c) for c in about)
+
+
+@pytest.mark.parametrize("table", sinopak.tables())
+def test_cells_are_typed_and_equal_the_parquet_values(book: openpyxl.Workbook, table: str) -> None:
+    sheet = book[table]
+    cols = fields(table)
+    expected = parquet_rows(table)
+    header, *body = list(sheet.iter_rows())
+    assert [c.value for c in header] == [f["name"] for f in cols]
+    assert all(c.font.b for c in header)
+    assert len(body) == len(expected)
+    for cells, row in zip(body, expected, strict=True):
+        for cell, f in zip(cells, cols, strict=True):
+            value = row[f["name"]]
+            if value is None:
+                assert cell.value is None, (table, f["name"], cell.value)
+            elif f["type"] == "string":
+                assert (cell.data_type, cell.number_format, cell.value) == ("s", "@", value)
+            elif f["type"] == "date":
+                assert cell.is_date and cell.number_format == "yyyy-mm-dd"
+                assert cell.value == dt.datetime.combine(value, dt.time())
+            else:
+                assert f["type"] == "integer"
+                assert (cell.data_type, cell.value) == ("n", value) and type(cell.value) is int
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(cols))}{len(expected) + 1}"
+
+
+def test_codes_stay_text(book: openpyxl.Workbook) -> None:
+    sheet = book["events"]
+    col = [c.value for c in sheet[1]].index("cameo_code")
+    codes = {row[col].value for row in sheet.iter_rows(min_row=2)}
+    assert "057" in codes
+
+
+def test_bytes_are_deterministic_and_come_from_the_published_rows(tmp_path: Path) -> None:
+    rows = {t: sinopak.load(t) for t in sinopak.tables()}  # type: ignore[call-overload]
+    for name in ("a.xlsx", "b.xlsx"):
+        write_workbook(tmp_path / name, rows, sinopak.datapackage())
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    assert (tmp_path / "a.xlsx").read_bytes() == XLSX.read_bytes()
+    with zipfile.ZipFile(XLSX) as zf:
+        core = zf.read("docProps/core.xml").decode()
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert core.count("1980-01-01T00:00:00Z") == 2  # created and modified
+
+
+def test_a_formula_like_text_stays_text(tmp_path: Path) -> None:
+    rows = {t: sinopak.load(t) for t in sinopak.tables()}  # type: ignore[call-overload]
+    rows["events"][0]["label"] = '=HYPERLINK("http://example.invalid")'
+    write_workbook(tmp_path / "x.xlsx", rows, sinopak.datapackage())
+    sheet = openpyxl.load_workbook(tmp_path / "x.xlsx")["events"]
+    col = [c.value for c in sheet[1]].index("label") + 1
+    cell = sheet.cell(row=2, column=col)
+    assert (cell.data_type, cell.value) == ("s", '=HYPERLINK("http://example.invalid")')
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (.ci/run installs it)")
+def test_libreoffice_reads_every_sheet_with_the_published_values(tmp_path: Path) -> None:
+    """LibreOffice headless converts each sheet to CSV: text stays text ("057"), dates are
+    shown as yyyy-mm-dd, integers as integers."""
+    assert SOFFICE is not None
+    # CSV filter options: comma, double quote, UTF-8, from row 1, ..., sheet -1 = every sheet
+    options = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    profile = tmp_path / "profile"
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            options,
+            "--outdir",
+            str(tmp_path),
+            str(XLSX),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    for table in sinopak.tables():
+        out = tmp_path / f"{XLSX.stem}-{table}.csv"
+        with out.open(encoding="utf-8", newline="") as fh:
+            header, *body = list(csv.reader(fh))
+        names = [f["name"] for f in fields(table)]
+        assert header == names
+        expected = [
+            [
+                "" if v is None else v.isoformat() if isinstance(v, dt.date) else str(v)
+                for v in r.values()
+            ]
+            for r in parquet_rows(table)
+        ]
+        assert body == expected, table
