@@ -44,7 +44,7 @@ def test_card_states_source_licences_coverage_and_limits() -> None:
     total = len(sinopak.load("sentences"))
     excluded = len([c for c in sinopak.load("coverage") if c["status"] == "excluded"])
     assert f"{total - excluded} of {total} sentences are cited" in CARD
-    assert "its \"on Monday\" for the minister's talks is 30 November" in CARD
+    assert 'its "on Monday" for the minister\'s talks is 30 November' in CARD
     assert "CC-BY-4.0" in CARD and "remains the property of its publisher" in CARD
     assert "## Known limitations and biases" in CARD
     assert "sinopak validate path/to/this/folder --format github" in CARD

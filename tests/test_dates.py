@@ -109,7 +109,9 @@ def test_anchored_rules_use_the_anchor_events_days() -> None:
     anchors = {"evt.trip": trip, "evt.ex": ex}
 
     def span(rule: str, anchor: str) -> str:
-        return claim_span(claim(rule=rule, anchor_event_id=anchor), SEED, anchors.__getitem__).show()
+        return claim_span(
+            claim(rule=rule, anchor_event_id=anchor), SEED, anchors.__getitem__
+        ).show()
 
     assert span("day_after_event", "evt.trip") == "2020-11-30"
     assert span("day_before_event", "evt.trip") == "2020-11-28"
@@ -129,7 +131,9 @@ def test_curator_range_needs_a_reason_and_a_sane_order() -> None:
             SEED,
         )
     with pytest.raises(DateError, match="computes the range") as err:
-        days_claim = claim(text="on Monday", rule="weekday_on_or_before_publication", start=D(2020, 1, 1))
+        days_claim = claim(
+            text="on Monday", rule="weekday_on_or_before_publication", start=D(2020, 1, 1)
+        )
         claim_span(days_claim, SEED)
     assert err.value.field == "start"
 

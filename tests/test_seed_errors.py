@@ -230,7 +230,10 @@ def test_metadata_basis_without_a_metadata_line(project: Path) -> None:
 
 def test_claim_whose_phrase_is_not_in_its_quote(project: Path) -> None:
     line = mutate(
-        project, f"{RECORDS}/events.yaml", "      - text: March 2011\n", "      - text: April 2011\n"
+        project,
+        f"{RECORDS}/events.yaml",
+        "      - text: March 2011\n",
+        "      - text: April 2011\n",
     )
     build_fails(
         project,

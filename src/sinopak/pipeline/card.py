@@ -106,7 +106,8 @@ def _range(start: Any, end: Any) -> str:
 
 def _claim(c: dict[str, Any]) -> str:
     phrase = f"“{_md(c['text'])}”" if c["text"] else _md(c["rule"])
-    return f"{phrase} ({c['document_id'][:6]}, {c['part']}: {_range(c['range_start'], c['range_end'])})"
+    days = _range(c["range_start"], c["range_end"])
+    return f"{phrase} ({c['document_id'][:6]}, {c['part']}: {days})"
 
 
 def bibtex(descriptor: dict[str, Any]) -> str:

@@ -190,9 +190,11 @@ def check_evidence(all_units: list[Unit], sentences: Sentences) -> list[SeedErro
 def _check_span(unit: Unit, i: int, ev: Evidence, sentences: Sentences) -> Iterator[SeedError]:
     found = sentences.get(ev.sentence_id)
     if found is None:
-        doc = document_of(ev.sentence_id)
-        if not any(sid.startswith(f"{doc}.") for sid in sentences):
-            message = f"unknown document {doc!r} in {ev.sentence_id!r} (not in seeds/documents.yaml)"
+        doc_id = document_of(ev.sentence_id)
+        if not any(sid.startswith(f"{doc_id}.") for sid in sentences):
+            message = (
+                f"unknown document {doc_id!r} in {ev.sentence_id!r} (not in seeds/documents.yaml)"
+            )
         else:
             message = f"unknown sentence {ev.sentence_id!r}"
         yield unit.error(message, "evidence", i, "sentence_id")

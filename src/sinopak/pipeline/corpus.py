@@ -9,7 +9,16 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ..errors import SeedError
-from ..schema.models import Alias, DateClaim, DocumentSeed, Exclusion, PackageSeed, Record
+from ..schema.models import (
+    Alias,
+    DateClaim,
+    DocumentSeed,
+    Event,
+    Exclusion,
+    PackageSeed,
+    Record,
+    Report,
+)
 from .seeds import Loaded, load_documents_located, load_package, load_records, record_id
 from .segment import Segment, segment
 from .sources import SourceText, read_source
@@ -129,7 +138,8 @@ def units(corpus: Corpus) -> list[Unit]:
         for attr, table in CHILDREN.items():
             for i, child in enumerate(getattr(model, attr, ())):
                 if isinstance(child, DateClaim):
-                    event_id = getattr(model, "event_id")
+                    assert isinstance(model, (Event, Report))
+                    event_id = model.event_id
                     doc = document_of(child.evidence[0].sentence_id)
                     n = claims[event_id, doc] = claims.get((event_id, doc), 0) + 1
                     cid = f"{event_id}/{doc}.c{n}"

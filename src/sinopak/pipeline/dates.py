@@ -70,9 +70,9 @@ class Span:
         return s.start is not None and s.end is not None and s.start > s.end
 
     def __and__(self, other: Span) -> Span:
-        if self.weekday is not None and other.weekday is not None:
-            if self.weekday != other.weekday:
-                return Span(dt.date.max, dt.date.min)  # two different weekdays: no day
+        weekdays = {self.weekday, other.weekday} - {None}
+        if len(weekdays) > 1:
+            return Span(dt.date.max, dt.date.min)  # two different weekdays: no day
         start = _max(self.start, other.start)
         end = _min(self.end, other.end)
         weekday = self.weekday if self.weekday is not None else other.weekday
@@ -373,4 +373,3 @@ def precision(date: EventDate) -> DatePrecision:
     """The coarser of the precisions of the start and the end."""
     order = ("day", "week", "month", "year", "unknown")
     return max(precision_of(date.start), precision_of(date.end), key=order.index)
-

@@ -53,11 +53,13 @@ def check_document_dates(corpus: Corpus) -> list[SeedError]:
     for doc in corpus.documents:
         seed = doc.seed
 
-        def error(message: str, name: str, seed_id: str = seed.document_id) -> SeedError:
+        def error(
+            message: str, name: str, seed_id: str = seed.document_id, where: Document = doc
+        ) -> SeedError:
             return SeedError(
                 message,
                 file="seeds/documents.yaml",
-                line=doc.line_of(name),
+                line=where.line_of(name),
                 record=seed_id,
                 field=name,
             )
@@ -298,7 +300,7 @@ def _method(results: list[ClaimResult]) -> DateMethod:
     methods = [dates.RULE_METHODS[r.claim.rule] for r in used]
     for method in ("stated", "resolved", "inferred", "bounded"):
         if method in methods:
-            return method  # type: ignore[return-value]
+            return method
     return "unknown"
 
 

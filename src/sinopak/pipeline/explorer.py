@@ -75,8 +75,11 @@ def _timeline(events: list[dict[str, Any]], claims: list[dict[str, Any]]) -> dic
     def bar(start: dt.date | None, end: dt.date | None) -> dict[str, Any]:
         s = lo if start is None or start < lo else start
         e = hi if end is None or end > hi else end
-        return {"x": x(s), "w": max(round(x(e + dt.timedelta(days=1)) - x(s), 1), 2.0),
-                "open": start is None or start < lo or end is None or end > hi}
+        return {
+            "x": x(s),
+            "w": max(round(x(e + dt.timedelta(days=1)) - x(s), 1), 2.0),
+            "open": start is None or start < lo or end is None or end > hi,
+        }
 
     by_event: dict[str, list[dict[str, Any]]] = {}
     for c in claims:

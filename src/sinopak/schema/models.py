@@ -52,10 +52,10 @@ if TYPE_CHECKING:  # the type checker reads the Literals `sinopak build` generat
         AliasType,
         AttributionType,
         Basis,
-        Confidence,
-        CoverageStatus,
         ClaimPart,
         ClaimStatus,
+        Confidence,
+        CoverageStatus,
         CurationStatus,
         DateBasis,
         DateMethod,
@@ -370,7 +370,9 @@ class DocumentSeed(BaseModel):
         if self.date_basis == "text" and not dated:
             raise ValueError("date_basis 'text' needs date_text (verbatim) and date")
         if self.date_basis != "text" and (self.date_text or self.date):
-            raise ValueError(f"date_text and date go with date_basis 'text', not {self.date_basis!r}")
+            raise ValueError(
+                f"date_text and date go with date_basis 'text', not {self.date_basis!r}"
+            )
         if (self.date_earliest is None) != (self.date_earliest_reason is None):
             raise ValueError("date_earliest and date_earliest_reason go together")
         return self

@@ -227,8 +227,7 @@ DATE_RULES = {
     "end_of_event": '"the concluding ceremony" of Y: the last day of `anchor_event_id`.',
     "during_event": "An event inside another (a meeting during a visit): the range of "
     "`anchor_event_id`.",
-    "curator_range": "No phrase gives the date: a range a curator inferred (start, end, "
-    "reason).",
+    "curator_range": "No phrase gives the date: a range a curator inferred (start, end, reason).",
 }
 
 
