@@ -272,6 +272,15 @@ class Article:
             f"      - {self.ev(6, 'is said to conclude in late ' + self.month)}",
             f"      - {self.ev(6, self.exercise)}",
         ]
+        if n > 1:  # a report: this article's talks sentence also reports the previous talks
+            lines += [
+                "reports:",
+                f"  - event_id: evt.talks-{n - 1}",
+                "    confidence: low",
+                "    confidence_reason: Synthetic; a stand-in for a curated link.",
+                "    evidence:",
+                f"      - {self.ev(2, 'held talks with')}",
+            ]
         lines += [
             "agreements:",
             f"  - agreement_id: agr.mou-{n}",

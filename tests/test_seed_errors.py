@@ -237,8 +237,8 @@ def test_claim_whose_phrase_is_not_in_its_quote(project: Path) -> None:
     )
     build_fails(
         project,
-        f"{RECORDS}/events.yaml:{line}: record evt.shaheen-2011/d3da3a035377400c.c1: field text: "
-        "text must appear verbatim in the record's evidence; 'April 2011' is in none",
+        f"{RECORDS}/events.yaml:{line}: record evt.shaheen-2011/d3da3a035377400c.c1: field "
+        "date_claims.0.text: text must appear verbatim in the record's evidence; 'April 2011' is in none",
     )
 
 
@@ -253,8 +253,8 @@ def test_claim_that_points_at_a_missing_document(project: Path) -> None:
     line = text[:at].count("\n") + 1
     build_fails(
         project,
-        f"{RECORDS}/events.yaml:{line}: record evt.shaheen-2011/d3da3a035377400c.c1: field "
-        "evidence.0.sentence_id: unknown document 'ffff0000' in 'ffff0000.s001' "
+        f"{RECORDS}/events.yaml:{line}: record evt.shaheen-2011/ffff0000.c1: field "
+        "date_claims.0.evidence.0.sentence_id: unknown document 'ffff0000' in 'ffff0000.s001' "
         "(not in seeds/documents.yaml)",
     )
 

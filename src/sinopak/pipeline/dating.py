@@ -215,6 +215,8 @@ class _Resolver:
                 )
             return dated.date
 
+        if doc not in self.doc_dates:
+            return result  # an unknown document: the evidence check reports it
         try:
             result.span = dates.claim_span(claim, self.doc_dates[doc], anchor)
         except dates.DateError as exc:

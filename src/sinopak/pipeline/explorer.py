@@ -61,6 +61,29 @@ def _ticks(lo: dt.date, hi: dt.date, x: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _timeline_row(e: dict[str, Any], own: list[dict[str, Any]], y: int, bar: Any) -> dict[str, Any]:
+    """One event's bar and, under it, a thin bar per date claim."""
+    return {
+        "id": e["event_id"],
+        "label": e["label"],
+        "y": y,
+        "precision": e["date_precision"],
+        "range": f"{e['date_start'] or '…'} – {e['date_end']}",
+        **bar(e["date_start"], e["date_end"]),
+        "claims": [
+            {
+                "id": c["claim_id"],
+                "y": y + 13 + 5 * i,
+                "status": c["status"],
+                "title": f"{c['document_id']}: {c['text'] or c['rule']} "
+                f"({c['range_start'] or '…'} – {c['range_end'] or '…'}, {c['status']})",
+                **bar(c["range_start"], c["range_end"]),
+            }
+            for i, c in enumerate(own)
+        ],
+    }
+
+
 def _timeline(events: list[dict[str, Any]], claims: list[dict[str, Any]]) -> dict[str, Any]:
     """A bar per event (its reconciled range) with a thin bar per date claim under it; open
     bounds fade; events before the axis are listed apart."""
@@ -92,25 +115,7 @@ def _timeline(events: list[dict[str, Any]], claims: list[dict[str, Any]]) -> dic
             earlier.append(e)
             continue
         own = by_event.get(e["event_id"], [])
-        row = {
-            "id": e["event_id"],
-            "label": e["label"],
-            "y": y,
-            "precision": e["date_precision"],
-            "range": f"{e['date_start'] or '…'} – {e['date_end']}",
-            **bar(e["date_start"], e["date_end"]),
-            "claims": [
-                {
-                    "id": c["claim_id"],
-                    "y": y + 13 + 5 * i,
-                    "status": c["status"],
-                    "title": f"{c['document_id']}: {c['text'] or c['rule']} "
-                    f"({c['range_start'] or '…'} – {c['range_end'] or '…'}, {c['status']})",
-                    **bar(c["range_start"], c["range_end"]),
-                }
-                for i, c in enumerate(own)
-            ],
-        }
+        row = _timeline_row(e, own, y, bar)
         rows.append(row)
         y += 18 + 5 * len(own)
     return {
