@@ -63,7 +63,9 @@ def test_build_recovers_an_interrupted_swap(project: Path) -> None:
 
 def test_build_leaves_no_scratch_behind(project: Path) -> None:
     assert run("build", "--root", str(project)).exit_code == 0
-    assert [p.name for p in (project / "build").iterdir()] == ["manifest.json"]
+    # the (empty) lock file stays: deleting it would race with a build waiting on it
+    assert sorted(p.name for p in (project / "build").iterdir()) == [".lock", "manifest.json"]
+    assert (project / "build" / ".lock").read_bytes() == b""
 
 
 def test_long_lists_of_problems_say_where_they_stop() -> None:

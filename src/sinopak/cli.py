@@ -231,6 +231,8 @@ def coverage(root: Path | None) -> None:
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def anchor(root: Path | None, files: tuple[Path, ...]) -> None:
     """Fill start/end offsets of evidence spans written as `{sentence_id: …, quote: …}`."""
+    if not files:
+        raise click.UsageError("give one or more seed files to anchor")
     project = _checkout(root, "sinopak anchor")
     from .pipeline.anchor import anchor_files
 

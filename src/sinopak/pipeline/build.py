@@ -22,6 +22,7 @@ from .checks import check
 from .corpus import Corpus, load_corpus
 from .export import write_package
 from .generated import schema_files, source_files, write_sources
+from .lock import build_lock
 from .project import Project
 from .release import write_release
 from .rows import build_rows
@@ -156,7 +157,15 @@ def build(
     naming what is stale and change nothing. Returns the paths that changed.
 
     Both record build/manifest.json when they succeed; check_only first consults it and
-    stops early when it proves nothing changed (see `manifest`)."""
+    stops early when it proves nothing changed (see `manifest`). Builds of one project run one
+    at a time (`lock`): a second one waits."""
+    with build_lock(project):
+        return _build(project, check_only=check_only, frictionless=frictionless, progress=progress)
+
+
+def _build(
+    project: Project, *, check_only: bool, frictionless: Scope, progress: Progress
+) -> list[str]:
     recover(project)
     if check_only and manifest.up_to_date(project, frictionless):
         return []  # the manifest proves nothing changed since the last verified build

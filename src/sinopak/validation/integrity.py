@@ -8,6 +8,7 @@ from typing import Any
 
 from ..schema.models import Ref
 from ..schema.tables import RECORD_TABLES, TABLES, Column
+from .provenance import check_provenance
 from .report import ProblemType, Report
 
 # evidence.record_id refers to a record of any table (not declared as a foreign key).
@@ -64,7 +65,8 @@ def check_constraints(typed: Rows, resources: dict[str, Any], report: Report) ->
 def check_integrity(
     typed: Rows, files: dict[str, bytes], resources: dict[str, Any], report: Report
 ) -> None:
-    """Primary keys, uniqueKeys, foreign keys, and every quote against the source text."""
+    """Primary keys, uniqueKeys, foreign keys, every quote against the source text, and the
+    derived provenance columns recomputed (`provenance`)."""
     problems_before = len(report.problems)
     keys = check_keys(typed, resources, report)
     check_foreign_keys(typed, keys, resources, report)
@@ -72,6 +74,7 @@ def check_integrity(
         texts = source_texts(typed, files, resources, report)
         sentences = check_sentences(typed, texts, resources, report)
         check_quotes(typed, sentences, resources, report)
+        check_provenance(typed, texts, resources, report)
 
 
 def check_keys(typed: Rows, resources: dict[str, Any], report: Report) -> dict[str, set[Any]]:

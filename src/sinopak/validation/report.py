@@ -25,6 +25,7 @@ ProblemType = Literal[
     "quote-mismatch",
     "offset-error",
     "source-hash",
+    "provenance-error",
     "schema-mismatch",
     "unsafe-path",
     "missing-file",
