@@ -107,7 +107,7 @@ def _file_name(target: str) -> str:
 def _validate_folder(path: Path, target: str, scope: Scope) -> Report:
     # imported here: the table checks need pydantic (the validate extra), while `sinopak diff`
     # and `download`, which import this package, run on the base install
-    from .tables import check_tables, parquet_bounded
+    from .tables import check_tables, json_bounded, parquet_bounded
 
     descriptor_path = path / "datapackage.json" if path.is_dir() else path
     report = Report(target)
@@ -126,7 +126,7 @@ def _validate_folder(path: Path, target: str, scope: Scope) -> Report:
     paths = frozenset(str(r.get("path")) for r in descriptor["resources"] if isinstance(r, dict))
     check_sums(base, report, paths)
     # frictionless opens the files itself: only when every one was safe, present and read,
-    # nothing outside the package is referenced and no Parquet footer declares a bomb; even
+    # nothing outside the package is referenced and no Parquet or JSON file is a bomb; even
     # then without network access. It runs in worker processes while the checks below run here.
     pending = None
     if (
@@ -134,6 +134,7 @@ def _validate_folder(path: Path, target: str, scope: Scope) -> Report:
         and contained
         and len(files) == len(descriptor["resources"])
         and parquet_bounded(descriptor, files)
+        and json_bounded(descriptor, files)
     ):
         pending = start_frictionless(descriptor_path, descriptor, scope, task=validate_offline)
     # Content is checked even when a hash is wrong: the report then says what changed, by row

@@ -192,6 +192,26 @@ def parquet_too_large(meta: Any) -> str | None:
     return None
 
 
+def json_bounded(descriptor: dict[str, Any], files: dict[str, bytes]) -> bool:
+    """Whether every JSON table parses within the nesting and size limits (a table nested
+    200,000 deep would crash another reader, frictionless, after a long time)."""
+    from ..codec import MAX_JSON_BYTES, JSONLimitError, loads_strict
+
+    for res in descriptor["resources"]:
+        data = files.get(str(res.get("name"))) if isinstance(res, dict) else None
+        if data is None or res.get("format") != "json":
+            continue
+        if len(data) > MAX_JSON_BYTES:
+            return False
+        try:
+            loads_strict(data, max_depth=2)
+        except JSONLimitError:
+            return False
+        except ValueError:
+            continue  # not JSON at all: frictionless reports it too
+    return True
+
+
 def parquet_bounded(descriptor: dict[str, Any], files: dict[str, bytes]) -> bool:
     """Whether every Parquet file's footer is within the limits (or unreadable, which the table
     checks report): only then may another reader (frictionless) open them."""
