@@ -48,6 +48,30 @@ def require(module: str, purpose: str, extra: str | None = None) -> ModuleType:
         ) from None
 
 
+def require_installed(modules: tuple[str, ...], purpose: str, extra: str | None = None) -> None:
+    """Raise MissingDependencyError (as `require` does) unless every module is installed,
+    without importing any: validation imports frictionless in its worker processes only, and
+    jsonschema only for a descriptor that fails the compiled check."""
+    import importlib.util
+    import sys
+
+    from .errors import MissingDependencyError
+
+    for module in modules:
+        top = module.split(".")[0]
+        if module in sys.modules and sys.modules[module] is None:
+            found = False  # blocked, as a failed import leaves it
+        else:
+            try:
+                found = importlib.util.find_spec(top) is not None
+            except (ImportError, ValueError):
+                found = False
+        if not found:
+            raise MissingDependencyError(
+                f"{purpose} needs {top}, which is not installed: {install_hint(module, extra)}"
+            )
+
+
 def require_checkout_tools(purpose: str) -> None:
     """Raise MissingDependencyError unless every library that reads the seeds is installed
     (pydantic and the build group): what `sinopak build`, `anchor` and `coverage` need."""

@@ -19,7 +19,8 @@ from .lines import locate_lines
 from .references import check_resources, validate_offline
 from .report import Report, Scope
 
-# What validation imports, all from the `validate` extra (checked before anything is read).
+# What validation imports, all from the `validate` extra (checked before anything is read,
+# without importing them: each step imports what it needs, frictionless in its workers).
 VALIDATE_NEEDS = (
     "jsonschema",
     "fastjsonschema",
@@ -46,10 +47,9 @@ def validate(
 
     Needs the `validate` extra (frictionless, jsonschema, fastjsonschema, pyarrow, pydantic,
     pandas): without it, raises MissingDependencyError before reading anything."""
-    from ..extras import require
+    from ..extras import require_installed
 
-    for module in VALIDATE_NEEDS:
-        require(module, "validation", "validate")
+    require_installed(VALIDATE_NEEDS, "validation", "validate")
     if target is None:
         from .._access import data_dir
 
