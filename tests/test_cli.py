@@ -25,7 +25,7 @@ def test_validate_the_repository_dist() -> None:
     result = run("validate", str(ROOT / "dist"))
     assert result.exit_code == 0, result.output
     assert result.output.startswith("valid: ")
-    assert "(16 tables, " in result.output
+    assert "(18 tables, " in result.output
 
 
 def test_validate_without_path_checks_the_installed_data() -> None:

@@ -154,9 +154,11 @@ def test_licences_per_part() -> None:
 
 def test_dataset_facts() -> None:
     assert DOC["name"] == "sinopak" and DOC["version"] == sinopak.datapackage()["version"]
-    assert DOC["temporalCoverage"] == "2011-03-01/2020-12-31"  # March 2011 … late December
+    assert (
+        DOC["temporalCoverage"] == "2011-03-01/2020-12-31"
+    )  # March 2011 … a claim of late December
     assert {p["name"] for p in DOC["spatialCoverage"]} >= {"China", "Pakistan", "India"}
-    assert DOC["citeAs"].startswith("@misc{sinopak_0_1_0,")
+    assert DOC["citeAs"].startswith("@misc{sinopak_1_0_0,")
 
 
 def test_the_file_is_checked_for_drift(project: Path) -> None:

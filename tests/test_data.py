@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from conftest import SOURCE
+from conftest import ROOT, SOURCE
 
 import sinopak
 from sinopak.schema.tables import RECORD_TABLES
@@ -35,40 +35,64 @@ def test_document_row() -> None:
     assert (doc["char_count"], doc["body_start"], doc["sentence_count"]) == (3387, 17, 20)
 
 
+def texts() -> dict[str, str]:
+    """Each document's source text, read from the published package, by document id."""
+    folder = ROOT / "dist"
+    return {
+        d["document_id"]: (folder / d["source_path"]).read_text(encoding="utf-8")
+        for d in rows("documents")
+    }
+
+
 def test_every_quote_is_exact_and_inside_its_sentence() -> None:
-    text = SOURCE.read_text(encoding="utf-8")
+    text = texts()
+    assert SOURCE.read_text(encoding="utf-8") == text["d3da3a035377400c"]
     sentences = by_key("sentences")
     evidence = rows("evidence")
     assert len(evidence) > 200
     for ev in evidence:
         s = sentences[ev["sentence_id"]]
-        assert text[ev["start"] : ev["end"]] == ev["quote"]
+        assert text[s["document_id"]][ev["start"] : ev["end"]] == ev["quote"]
         assert s["start"] <= ev["start"] < ev["end"] <= s["end"]
 
 
 def test_full_coverage() -> None:
     coverage = rows("coverage")
-    assert len(coverage) == 20
-    assert all(r["status"] == "covered" and r["record_count"] > 0 for r in coverage)
+    sentences = rows("sentences")
+    assert len(coverage) == len(sentences) == 94
+    seed = [r for r in coverage if r["sentence_id"].startswith("d3da3a035377400c.")]
+    assert len(seed) == 20  # the seed article: every sentence cited
+    assert all(r["status"] == "covered" and r["record_count"] > 0 for r in seed)
+    for r in coverage:
+        if r["status"] == "excluded":
+            assert r["record_count"] == 0 and r["reason"]
+        else:
+            assert r["record_count"] > 0 and r["reason"] is None
+    excluded = len([r for r in coverage if r["status"] == "excluded"])
     assert sinopak.datapackage()["sinopak:coverage"] == {
-        "sentences": 20,
-        "covered": 20,
-        "excluded": 0,
+        "sentences": 94,
+        "covered": 94 - excluded,
+        "excluded": excluded,
     }
 
 
 @pytest.mark.parametrize(
     ("event_id", "start", "end", "precision", "method"),
     [
-        ("evt.wei-bajwa-talks", D(2020, 12, 7), D(2020, 12, 7), "day", "resolved"),
-        ("evt.wei-alvi-khan-meeting", D(2020, 12, 8), D(2020, 12, 8), "day", "resolved"),
-        ("evt.chinese-air-force-deployment", D(2020, 12, 7), D(2020, 12, 7), "day", "resolved"),
-        ("evt.wei-trip-nepal", D(2020, 12, 6), D(2020, 12, 6), "day", "resolved"),
+        # Daily Pakistan (30 Nov, dated in its text): "called on" + the seed's "on Monday"
+        ("evt.wei-bajwa-talks", D(2020, 11, 30), D(2020, 11, 30), "day", "reconciled"),
+        # Hindustan Times (1 Dec): "on Tuesday" + the seed's "On Tuesday"
+        ("evt.wei-alvi-khan-meeting", D(2020, 12, 1), D(2020, 12, 1), "day", "reconciled"),
+        # China Military Online: "Dec. 7" + the seed's "on Monday"
+        ("evt.chinese-air-force-deployment", D(2020, 12, 7), D(2020, 12, 7), "day", "reconciled"),
+        # The Himalayan Times, "KATHMANDU, NOVEMBER 29": "today"
+        ("evt.wei-trip-nepal", D(2020, 11, 29), D(2020, 11, 29), "day", "resolved"),
         ("evt.xu-qiliang-visit-rawalpindi", D(2019, 1, 1), D(2019, 12, 31), "year", "resolved"),
         ("evt.beca-signing", D(2020, 1, 1), D(2020, 12, 11), "year", "resolved"),
         ("evt.shaheen-2011", D(2011, 3, 1), D(2011, 3, 31), "month", "stated"),
-        ("evt.shaheen-ix", D(2020, 12, 7), D(2020, 12, 31), "month", "inferred"),
-        ("evt.mou-signing", None, D(2020, 12, 11), "unknown", "bounded"),
+        # UrduPoint "started on Wednesday" (9 Dec); Business Recorder "on Thursday" (24 Dec)
+        ("evt.shaheen-ix", D(2020, 12, 9), D(2020, 12, 24), "day", "reconciled"),
+        ("evt.mou-signing", None, D(2020, 11, 30), "unknown", "reconciled"),
     ],
 )
 def test_event_dates(event_id: str, start: Any, end: Any, precision: str, method: str) -> None:
@@ -202,8 +226,9 @@ def test_aliases_cover_surface_forms() -> None:
 
 
 def test_every_record_row_carries_its_first_quote() -> None:
-    text = SOURCE.read_text(encoding="utf-8")
+    text = texts()
     for name in RECORD_TABLES:
         for r in rows(name):
-            assert text[r["quote_start"] : r["quote_end"]] == r["quote"]
+            doc = r["sentence_id"].split(".")[0]
+            assert text[doc][r["quote_start"] : r["quote_end"]] == r["quote"]
             assert r["evidence_count"] >= 1

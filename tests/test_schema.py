@@ -86,7 +86,7 @@ def test_pinned_profile_hashes_are_the_shared_specs() -> None:
 
 def test_literal_types_are_the_vocabularies() -> None:
     generated = importlib.import_module("sinopak.schema.vocabulary_types")
-    assert len(vocab.VOCABULARIES) == 22
+    assert len(vocab.VOCABULARIES) == 26
     for v in vocab.VOCABULARIES:
         assert typing.get_args(getattr(models, v.type_name)) == tuple(v.values), v.type_name
         assert typing.get_args(getattr(generated, v.type_name)) == tuple(v.values), v.type_name
@@ -109,8 +109,12 @@ def test_published_fields_carry_each_value_with_its_meaning() -> None:
     }
     assert fields["date_method"]["categories"][3] == {
         "value": "bounded",
-        "label": "Only a bound is known (e.g. 'have signed': on or before publication).",
+        "label": "One claim that gives only a bound (e.g. 'have signed': on or before the "
+        "document's date).",
     }
+    claims = next(r for r in descriptor["resources"] if r["name"] == "date_claims")
+    status = {f["name"]: f for f in claims["schema"]["fields"]}["status"]
+    assert status["constraints"]["enum"] == ["used", "discounted"]
     for res in descriptor["resources"]:
         for f in res.get("schema", {}).get("fields", []):
             enum = f.get("constraints", {}).get("enum")
@@ -156,6 +160,8 @@ def test_table_name_literal_lists_every_table() -> None:
         "mentions",
         "events",
         "participants",
+        "reports",
+        "date_claims",
         "agreements",
         "agreement_parties",
         "statements",

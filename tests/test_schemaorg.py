@@ -43,7 +43,7 @@ def test_the_block_describes_the_package() -> None:
     assert doc["@context"] == "https://schema.org/" and doc["@type"] == "Dataset"
     assert doc["name"] == dp["title"] and doc["alternateName"] == "sinopak"
     assert doc["description"] == dp["description"]
-    assert doc["version"] == dp["version"] == "0.1.0"
+    assert doc["version"] == dp["version"] == "1.0.0"
     assert doc["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert doc["creator"] == [{"@type": "Organization", "name": "sinopak contributors"}]
     assert doc["url"] == HOMEPAGE
@@ -62,7 +62,7 @@ def test_every_distribution_is_a_file_of_the_package() -> None:
     (doc,) = explorer_blocks()
     formats = {d["contentUrl"]: d["encodingFormat"] for d in doc["distribution"]}
     assert formats == {
-        "sinopak-0.1.0.zip": "application/zip",
+        "sinopak-1.0.0.zip": "application/zip",
         "datapackage.json": "application/json",
         "croissant.json": "application/ld+json",
     }

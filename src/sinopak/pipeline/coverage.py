@@ -60,8 +60,8 @@ def coverage(seeds: Path) -> Coverage:
     return Coverage(
         [
             SentenceCoverage(s, citing.get(s.sentence_id, []), excluded.get(s.sentence_id))
-            for doc in corpus.documents
-            for s in doc.sentences
+            for doc in sorted(corpus.documents, key=lambda d: d.seed.document_id)
+            for s in doc.sentences  # in the order of the published sentences table
         ],
         errors,
     )
