@@ -100,7 +100,7 @@ def test_codes_keep_their_leading_zeros_and_dates_are_dates() -> None:
     assert "057" in set(frame["cameo_code"].dropna())
     assert frame["date_start"].dtype == pd.ArrowDtype(pa.date32())
     wei = frame.set_index("event_id").loc["evt.wei-bajwa-talks"]
-    assert wei["date_start"] == dt.date(2020, 12, 7)
+    assert wei["date_start"] == dt.date(2020, 11, 30)
     guessed = pd.read_csv(csv)  # what the options prevent
     assert "057" not in set(guessed["cameo_code"].dropna().astype(str))
 

@@ -116,7 +116,7 @@ def test_the_readme_spark_join_equals_duckdb(spark: Any) -> None:
         "evt.wei-cpec-discussion",
         "evt.wei-thapa-talks",
     }
-    talk = dt.date(2020, 12, 7)
+    talk = dt.date(2020, 11, 30)
     assert ("evt.wei-bajwa-talks", talk, talk, "ent.wei-fenghe", "visitor") in spark_rows
     assert namespace["spark"] is spark  # the snippet's getOrCreate() joined the test session
 

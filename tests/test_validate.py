@@ -38,7 +38,7 @@ def test_the_bundled_data_is_valid_and_counted() -> None:
     assert report.problems == []
     assert list(report.tables) == sinopak.tables()
     assert report.tables == {name: len(sinopak.load(name)) for name in sinopak.tables()}  # type: ignore[arg-type]
-    assert report.tables["events"] == 14
+    assert report.tables["events"] == 24
 
 
 def test_top_level_validate_is_the_library_call() -> None:
@@ -49,9 +49,10 @@ def test_top_level_validate_is_the_library_call() -> None:
 
 
 def test_the_release_zip_validates_with_frictionless() -> None:
-    report = sinopak.validate(ROOT / "dist" / "sinopak-0.1.0.zip", frictionless="csv")
+    name = f"sinopak-{sinopak.datapackage()['version']}.zip"
+    report = sinopak.validate(ROOT / "dist" / name, frictionless="csv")
     assert report.valid, report.format()
-    assert report.target.endswith("sinopak-0.1.0.zip")
+    assert report.target.endswith(name)
 
 
 def test_bad_data_is_reported_not_raised(tmp_path: Path) -> None:
@@ -97,7 +98,13 @@ def test_a_changed_sentence_says_what_the_source_has(dist: Path) -> None:
     )
     report = sinopak.validate(dist, frictionless="none")
     found = [p for p in report.problems if p.type == "quote-mismatch"]
-    assert [(p.resource, p.row, p.field) for p in found] == [("sentences", 10, "text")]
+    row = 2 + next(  # CSV rows count the header as row 1
+        i
+        for i, s in enumerate(sinopak.load("sentences"))
+        if s["text"].startswith("Gen. Wei also discussed")
+    )
+    assert row == 57  # rows sorted by sentence_id: the seed's s009 is the 56th record
+    assert [(p.resource, p.row, p.field) for p in found] == [("sentences", row, "text")]
     assert found[0].message.startswith("expected the source text at [")
     assert "'Gen. Wei also discussed" in found[0].message
     assert "found 'Gen. Wei also debated" in found[0].message
