@@ -27,9 +27,9 @@ from sinopak.errors import PackageError
 from sinopak.validation.diff import DiffError, diff, render
 
 DIST = ROOT / "dist"
-DATE = (
-    "      start: 2020-12-07\n      end: 2020-12-31\n",
-    "      start: 2020-12-08\n      end: 2020-12-31\n",
+DATE = (  # a corrected claim rule: "Earlier this year" read as only "on or before"
+    "      - text: Earlier this year\n        rule: earlier_this_year\n",
+    "      - text: Earlier this year\n        rule: on_or_before_publication\n",
 )
 SUBJECT = (
     "subjects: [evt.shaheen-ix, ent.china]",
@@ -38,7 +38,7 @@ SUBJECT = (
 
 
 def edit(root: Path, kind: str, old: str, new: str) -> None:
-    (path,) = (root / "seeds" / "records").glob(f"*/{kind}.yaml")
+    path = root / "seeds" / "records" / "d3da3a035377400c" / f"{kind}.yaml"  # the seed's
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{path}: expected one {old!r}"
     path.write_text(text.replace(old, new), encoding="utf-8")
@@ -50,7 +50,7 @@ def set_version(root: Path, version: str) -> None:
     path.write_text(text)
 
 
-def build_variant(root: Path, *edits: Callable[[Path], None], version: str = "0.1.0") -> Path:
+def build_variant(root: Path, *edits: Callable[[Path], None], version: str = "1.0.0") -> Path:
     """A copy of the project with edited seeds, built (frictionless off: sinopak's own checks
     still run); returns the project folder."""
     root.mkdir(parents=True)
@@ -106,16 +106,16 @@ def drop_field(pkg: Path, table: str, name: str) -> None:
 
 @pytest.fixture(scope="module")
 def three_changes(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Version 0.2.0 of the project: a corrected date, an added record, a removed field."""
+    """Version 1.1.0 of the project: a corrected date, an added record, a removed field."""
     root = tmp_path_factory.mktemp("three") / "project"
-    build_variant(root, corrected_date, added_subject, version="0.2.0")
+    build_variant(root, corrected_date, added_subject, version="1.1.0")
     drop_field(root / "dist", "events", "topic")
     return root
 
 
 def test_diff_reports_exactly_the_three_changes(three_changes: Path) -> None:
     d = diff(DIST, three_changes / "dist").to_dict()
-    assert d["old"]["version"] == "0.1.0" and d["new"]["version"] == "0.2.0"
+    assert d["old"]["version"] == "1.0.0" and d["new"]["version"] == "1.1.0"
     assert d["added_tables"] == d["removed_tables"] == []
     assert d["tables"] == [
         {
@@ -128,8 +128,30 @@ def test_diff_reports_exactly_the_three_changes(three_changes: Path) -> None:
             "removed": [],
             "changed": [
                 {
-                    "key": "evt.shaheen-ix",
-                    "fields": {"date_start": {"old": "2020-12-07", "new": "2020-12-08"}},
+                    "key": "evt.beca-signing",
+                    "fields": {
+                        "date_start": {"old": "2020-01-01", "new": None},
+                        "date_precision": {"old": "year", "new": "unknown"},
+                        "date_method": {"old": "resolved", "new": "bounded"},
+                    },
+                }
+            ],
+        },
+        {
+            "name": "date_claims",
+            "added_fields": [],
+            "removed_fields": [],
+            "retyped_fields": [],
+            "categories": {},
+            "added": [],
+            "removed": [],
+            "changed": [
+                {
+                    "key": "evt.beca-signing/d3da3a035377400c.c1",
+                    "fields": {
+                        "rule": {"old": "earlier_this_year", "new": "on_or_before_publication"},
+                        "range_start": {"old": "2020-01-01", "new": None},
+                    },
                 }
             ],
         },
@@ -153,12 +175,18 @@ def test_text_and_markdown_output(three_changes: Path) -> None:
     result = run("diff", str(DIST), str(new))
     assert result.exit_code == 0, result.output
     assert result.output == (
-        f"{DIST} (0.1.0) → {new} (0.2.0)\n"
+        f"{DIST} (1.0.0) → {new} (1.1.0)\n"
         "schema:\n"
         "  removed field events.topic (string)\n"
         "events: 0 added, 0 removed, 1 changed\n"
-        "  ~ evt.shaheen-ix\n"
-        "      date_start: 2020-12-07 → 2020-12-08\n"
+        "  ~ evt.beca-signing\n"
+        "      date_start: 2020-01-01 → null\n"
+        "      date_precision: 'year' → 'unknown'\n"
+        "      date_method: 'resolved' → 'bounded'\n"
+        "date_claims: 0 added, 0 removed, 1 changed\n"
+        "  ~ evt.beca-signing/d3da3a035377400c.c1\n"
+        "      rule: 'earlier_this_year' → 'on_or_before_publication'\n"
+        "      range_start: 2020-01-01 → null\n"
         "statement_subjects: 1 added, 0 removed, 0 changed\n"
         "  + stm.s012-heading-provocation / ent.pakistan\n"
         "required version bump: major (removed field events.topic)\n"
@@ -167,7 +195,10 @@ def test_text_and_markdown_output(three_changes: Path) -> None:
     assert markdown == (
         "### Data\n\n"
         "- Schema: removed field events.topic (string).\n"
-        "- `events`: `evt.shaheen-ix` corrected: `date_start` 2020-12-07 → 2020-12-08.\n"
+        "- `events`: `evt.beca-signing` corrected: `date_start` 2020-01-01 → null; "
+        "`date_precision` 'year' → 'unknown'; `date_method` 'resolved' → 'bounded'.\n"
+        "- `date_claims`: `evt.beca-signing/d3da3a035377400c.c1` corrected: `rule` "
+        "'earlier_this_year' → 'on_or_before_publication'; `range_start` 2020-01-01 → null.\n"
         "- `statement_subjects`: 1 record(s) added: `stm.s012-heading-provocation / "
         "ent.pakistan`.\n"
         "\nVersion bump required by these changes: **major**.\n"
@@ -184,28 +215,28 @@ def test_release_check_demands_a_major_bump(three_changes: Path) -> None:
     result = run("release", "--check", "--root", str(three_changes), "--previous", str(DIST))
     assert result.exit_code == 1
     assert result.output == (
-        "0.1.0 → 0.2.0: a minor bump, but the data change needs a major bump (removed field "
-        "events.topic). Raise the version in pyproject.toml to at least 1.0.0 and run "
+        "1.0.0 → 1.1.0: a minor bump, but the data change needs a major bump (removed field "
+        "events.topic). Raise the version in pyproject.toml to at least 2.0.0 and run "
         "`sinopak build`.\n"
     )
 
 
 def test_release_check_passes_a_major_bump(tmp_path: Path) -> None:
-    root = build_variant(tmp_path / "p", corrected_date, added_subject, version="1.0.0")
+    root = build_variant(tmp_path / "p", corrected_date, added_subject, version="2.0.0")
     drop_field(root / "dist", "events", "topic")
     result = run("release", "--check", "--root", str(root), "--previous", str(DIST))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("0.1.0 → 1.0.0: a major bump; the data change needs a major")
+    assert result.output.startswith("1.0.0 → 2.0.0: a major bump; the data change needs a major")
 
 
 @pytest.mark.parametrize(
     ("edits", "version", "needed", "ok"),
     [
-        ((corrected_date,), "0.1.1", "patch", True),
-        ((corrected_date,), "0.1.0", "patch", False),
-        ((added_subject,), "0.1.1", "minor", False),
-        ((added_subject, corrected_date), "0.2.0", "minor", True),
-        ((), "0.1.0", "none", True),
+        ((corrected_date,), "1.0.1", "patch", True),
+        ((corrected_date,), "1.0.0", "patch", False),
+        ((added_subject,), "1.0.1", "minor", False),
+        ((added_subject, corrected_date), "1.1.0", "minor", True),
+        ((), "1.0.0", "none", True),
     ],
 )
 def test_release_check_classifies_each_kind_of_change(
@@ -225,12 +256,15 @@ def test_release_check_classifies_each_kind_of_change(
 
 
 def test_the_changelog_section_is_generated_from_the_diff(tmp_path: Path) -> None:
-    root = build_variant(tmp_path / "p", corrected_date, added_subject, version="0.2.0")
+    root = build_variant(tmp_path / "p", corrected_date, added_subject, version="1.1.0")
     result = run("release", "--changelog", "--root", str(root), "--previous", str(DIST))
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "### Data (0.1.0 → 0.2.0, from `sinopak release --changelog`)\n\n"
-        "- `events`: `evt.shaheen-ix` corrected: `date_start` 2020-12-07 → 2020-12-08.\n"
+        "### Data (1.0.0 → 1.1.0, from `sinopak release --changelog`)\n\n"
+        "- `events`: `evt.beca-signing` corrected: `date_start` 2020-01-01 → null; "
+        "`date_precision` 'year' → 'unknown'; `date_method` 'resolved' → 'bounded'.\n"
+        "- `date_claims`: `evt.beca-signing/d3da3a035377400c.c1` corrected: `rule` "
+        "'earlier_this_year' → 'on_or_before_publication'; `range_start` 2020-01-01 → null.\n"
         "- `statement_subjects`: 1 record(s) added: `stm.s012-heading-provocation / "
         "ent.pakistan`.\n"
         "\nVersion bump required by these changes: **minor**.\n"
@@ -239,34 +273,34 @@ def test_the_changelog_section_is_generated_from_the_diff(tmp_path: Path) -> Non
 
 def test_a_stale_dist_is_refused(tmp_path: Path) -> None:
     root = build_variant(tmp_path / "p")
-    set_version(root, "0.3.0")  # pyproject changed, dist/ not rebuilt
+    set_version(root, "1.2.0")  # pyproject changed, dist/ not rebuilt
     result = run("release", "--check", "--root", str(root), "--previous", str(DIST))
     assert result.exit_code == 1
-    assert "dist/ holds version 0.1.0 but pyproject.toml says 0.3.0" in result.output
+    assert "dist/ holds version 1.0.0 but pyproject.toml says 1.2.0" in result.output
 
 
 def test_without_a_tag_the_previous_release_must_be_named(tmp_path: Path) -> None:
-    root = build_variant(tmp_path / "p", version="0.2.0")
+    root = build_variant(tmp_path / "p", version="1.1.0")
     result = run("release", "--check", "--root", str(root))
     assert result.exit_code == 1
-    assert "no previous release: no git tag vX.Y.Z below 0.2.0" in result.output
+    assert "no previous release: no git tag vX.Y.Z below 1.1.0" in result.output
 
 
 def test_the_previous_release_defaults_to_the_newest_tag_below(tmp_path: Path) -> None:
     import subprocess
 
-    root = build_variant(tmp_path / "p", version="0.1.0")
+    root = build_variant(tmp_path / "p", version="1.0.0")
     git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "0.1.0"], check=True)
-    subprocess.run([*git, "tag", "v0.1.0"], check=True)
-    set_version(root, "0.1.1")
+    subprocess.run([*git, "commit", "-qm", "1.0.0"], check=True)
+    subprocess.run([*git, "tag", "v1.0.0"], check=True)
+    set_version(root, "1.0.1")
     edit(root, "events", *DATE)
     assert run("build", "--root", str(root), "--frictionless", "none").exit_code == 0
     result = run("release", "--check", "--root", str(root))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("0.1.0 → 0.1.1: a patch bump; the data change needs a patch")
+    assert result.output.startswith("1.0.0 → 1.0.1: a patch bump; the data change needs a patch")
 
 
 # --------------------------------------------------------------------------- schema changes
@@ -366,7 +400,7 @@ def test_a_package_over_http_against_its_corrected_build(
 
 
 def test_a_zip_and_its_folder_do_not_differ() -> None:
-    d = diff(DIST / "sinopak-0.1.0.zip", DIST / "datapackage.json")
+    d = diff(DIST / "sinopak-1.0.0.zip", DIST / "datapackage.json")
     assert d.empty and d.required_bump() == ("none", [])
     assert render(d).endswith("no differences\n")
 

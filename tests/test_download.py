@@ -24,7 +24,9 @@ from conftest import ROOT, run, tree_digest
 from sinopak.destination import MARKER, DestinationError
 from sinopak.downloader import DownloadError, download
 
-VERSION_ZIP = "sinopak-0.1.0.zip"
+VERSION_ZIP = (
+    f"sinopak-{json.loads((ROOT / 'dist' / 'datapackage.json').read_text())['version']}.zip"
+)
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):

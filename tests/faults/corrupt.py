@@ -70,3 +70,27 @@ def edit_bytes(dist: Path, rel: str, old: bytes, new: bytes, *, keep_hash: bool 
     path.write_bytes(raw.replace(old, new, 1))
     if not keep_hash:
         rehash(dist)
+
+
+def csv_row(dist: Path, table: str, column: str, value: Any) -> int:
+    """The row number (header = row 1) of the first record whose `column` equals `value`."""
+    for i, r in enumerate(rows(dist, table), start=2):
+        if r[column] == value:
+            return i
+    raise AssertionError(f"no {table} row with {column} = {value!r}")
+
+
+def edit_csv_row(dist: Path, table: str, key: str, old: bytes, new: bytes) -> int:
+    """Replace `old` (which must occur exactly once in that line) in the CSV line of the record
+    whose primary key is `key`; rehash, and return the record's row number (header = row 1)."""
+    path = dist / "csv" / f"{table}.csv"
+    lines = path.read_bytes().split(b"\n")
+    row = csv_row(dist, table, TABLES[table].columns[0].name, key)
+    assert len(lines) == len(rows(dist, table)) + 2, "a quoted cell spans lines"
+    line = lines[row - 1]
+    assert line.startswith(key.encode() + b","), line
+    assert line.count(old) == 1, (old, line)
+    lines[row - 1] = line.replace(old, new)
+    path.write_bytes(b"\n".join(lines))
+    rehash(dist)
+    return row

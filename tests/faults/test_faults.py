@@ -19,7 +19,25 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT, run
-from corrupt import descriptor, edit_bytes, rehash, rewrite_table, write_descriptor
+from corrupt import (
+    csv_row,
+    descriptor,
+    edit_bytes,
+    edit_csv_row,
+    rehash,
+    rewrite_table,
+    rows,
+    write_descriptor,
+)
+
+import sinopak
+
+# The events row corrupted by csv-wrong-type, found in the published data, not by position.
+TALKS = next(r for r in rows(ROOT / "dist", "events") if r["event_id"] == "evt.wei-bajwa-talks")
+TALKS_ROW = csv_row(ROOT / "dist", "events", "event_id", TALKS["event_id"])
+TALKS_SPAN = f",{TALKS['quote_start']},{TALKS['quote_end']},"
+TALKS_SPAN_1X6 = f",1x{TALKS['quote_start']},{TALKS['quote_end']},"
+POSTS = len(rows(ROOT / "dist", "posts"))
 
 Expect = dict[str, Any]
 
@@ -156,8 +174,10 @@ def duplicate_alias(rs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 FAULTS: dict[str, tuple[Callable[[Path], None], Expect]] = {
     "csv-wrong-type": (
-        csv_text("csv/events.csv", ",156,302,", ",1x6,302,"),
-        {"type": "cell-error", "resource": "events", "row": 9, "field": "quote_start"},
+        lambda dist: edit_csv_row(
+            dist, "events", TALKS["event_id"], TALKS_SPAN.encode(), TALKS_SPAN_1X6.encode()
+        ),
+        {"type": "cell-error", "resource": "events", "row": TALKS_ROW, "field": "quote_start"},
     ),
     "json-wrong-type": (
         json_edit("posts", lambda d: d[0].update(evidence_count="1")),
@@ -185,7 +205,8 @@ FAULTS: dict[str, tuple[Callable[[Path], None], Expect]] = {
     ),
     "duplicate-primary-key": (
         lambda dist: rewrite_table(dist, "posts", lambda rs: [*rs, rs[0]]),
-        {"type": "primary-key", "resource": "posts", "row": 9, "field": "post_id"},
+        # the appended copy: after the header and every published post
+        {"type": "primary-key", "resource": "posts", "row": POSTS + 2, "field": "post_id"},
     ),
     "unique-key": (
         lambda dist: rewrite_table(dist, "aliases", duplicate_alias),
@@ -404,12 +425,14 @@ def test_hostile_zip_is_refused_and_writes_nothing_outside(
 
 
 def test_release_zip_with_a_corrupt_member_is_caught(tmp_path: Path) -> None:
-    good = ROOT / "dist" / "sinopak-0.1.0.zip"
-    bad = tmp_path / "sinopak-0.1.0.zip"
+    name = f"sinopak-{sinopak.datapackage()['version']}.zip"
+    good = ROOT / "dist" / name
+    bad = tmp_path / name
     with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "csv/posts.csv":
+                assert b"Defence Minister" in data
                 data = data.replace(b"Defence Minister", b"Defense Minister")
             dst.writestr(info, data)
     result = run("validate", str(bad), "--format", "json")

@@ -4,6 +4,7 @@ package or fetched from the network."""
 
 from __future__ import annotations
 
+import datetime as dt
 import http.server
 import json
 import os
@@ -19,7 +20,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT, run
-from corrupt import descriptor, edit_bytes, rehash, rewrite_table, write_descriptor
+from corrupt import (
+    descriptor,
+    edit_bytes,
+    edit_csv_row,
+    rehash,
+    rewrite_table,
+    rows,
+    write_descriptor,
+)
 
 Change = Callable[[Path], Any]
 
@@ -344,29 +353,39 @@ def test_broken_zips_are_located_errors(
 
 @pytest.mark.parametrize("text", [" 156", "+156", "1_56", "١٥٦", "156 "])
 def test_csv_integers_are_canonical(dist: Path, text: str) -> None:
-    edit_bytes(dist, "csv/events.csv", b",156,302,", f",{text},302,".encode())
+    talks = next(r for r in rows(dist, "events") if r["event_id"] == "evt.wei-bajwa-talks")
+    assert talks["quote_start"] == 156, talks  # the spelling of 156 is what `text` varies
+    span = f",{talks['quote_start']},{talks['quote_end']},"
+    new = f",{text},{talks['quote_end']},"
+    row = edit_csv_row(dist, "events", talks["event_id"], span.encode(), new.encode())
     report = validate_json(str(dist), "--frictionless", "none")
-    assert has(report, type="cell-error", resource="events", row=9, field="quote_start")
+    assert has(report, type="cell-error", resource="events", row=row, field="quote_start")
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 @pytest.mark.parametrize("date", ["2020-W50-1", "20201207", "2020-12-07T00:00"])
 def test_dates_are_yyyy_mm_dd_in_every_format(dist: Path, fmt: str, date: str) -> None:
+    # the event dated Monday 2020-12-07 (the deployment), whichever row it is in
+    event = next(r for r in rows(dist, "events") if r["date_start"] == dt.date(2020, 12, 7))
+    start, end = event["date_start"].isoformat(), event["date_end"].isoformat()
     if fmt == "json":
         edit_bytes(
             dist,
             "json/events.json",
-            b'"date_start": "2020-12-07"',
+            f'"date_start": "{start}"'.encode(),
             f'"date_start": "{date}"'.encode(),
         )
+        row = None  # JSON errors are located by record, not by a CSV row number
     else:
-        edit_bytes(dist, "csv/events.csv", b"Monday,2020-12-07,", f"Monday,{date},".encode())
+        old, new = f",{start},{end},".encode(), f",{date},{end},".encode()
+        row = edit_csv_row(dist, "events", event["event_id"], old, new)
     report = validate_json(str(dist), "--frictionless", "csv")
     assert has(
         report,
         type="cell-error",
         resource="events" if fmt == "csv" else "events-json",
         field="date_start",
+        **({"row": row} if row is not None else {}),
     )
 
 

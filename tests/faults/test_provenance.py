@@ -12,7 +12,24 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, run
-from corrupt import rewrite_table
+from corrupt import csv_row, rewrite_table, rows
+
+# How many records cite a sentence, counted from the published evidence table, and the coverage
+# row of that sentence: what the validator must recompute when the coverage table lies.
+_CITING: dict[str, set[str]] = {}
+for _ev in rows(ROOT / "dist", "evidence"):
+    _CITING.setdefault(_ev["sentence_id"], set()).add(_ev["record_id"])
+
+
+def citing(sentence_id: str) -> int:
+    return len(_CITING[sentence_id])
+
+
+def coverage_row(sentence_id: str) -> int:
+    return csv_row(ROOT / "dist", "coverage", "sentence_id", sentence_id)
+
+
+FIRST, THIRTEENTH = "d3da3a035377400c.s001", "d3da3a035377400c.s013"
 
 Rows = list[dict[str, Any]]
 
@@ -70,27 +87,40 @@ FAULTS: dict[str, tuple[str, Callable[[Rows], Rows], dict[str, Any]]] = {
     ),
     "cited-sentence-marked-excluded": (
         "coverage",
-        lambda rs: where(
-            rs, "sentence_id", "d3da3a035377400c.s013", status="excluded", reason="boilerplate"
-        ),
-        {"resource": "coverage", "field": "status", "message_in": "13 records cite"},
+        lambda rs: where(rs, "sentence_id", THIRTEENTH, status="excluded", reason="boilerplate"),
+        {
+            "resource": "coverage",
+            "field": "status",
+            "row": coverage_row(THIRTEENTH),
+            "message_in": f"({citing(THIRTEENTH)} records cite {THIRTEENTH})",
+        },
     ),
     "cited-sentence-counted-zero": (
         "coverage",
         lambda rs: where(
             rs,
             "sentence_id",
-            "d3da3a035377400c.s001",
+            FIRST,
             status="excluded",
             record_count=0,
             reason="boilerplate",
         ),
-        {"resource": "coverage", "field": "record_count", "message_in": "expected 17"},
+        {
+            "resource": "coverage",
+            "field": "record_count",
+            "row": coverage_row(FIRST),
+            "message_in": f"expected {citing(FIRST)} (records citing {FIRST} ",
+        },
     ),
     "record-count-off-by-one": (
         "coverage",
-        lambda rs: where(rs, "sentence_id", "d3da3a035377400c.s001", record_count=18),
-        {"resource": "coverage", "field": "record_count"},
+        lambda rs: where(rs, "sentence_id", FIRST, record_count=citing(FIRST) + 1),
+        {
+            "resource": "coverage",
+            "field": "record_count",
+            "row": coverage_row(FIRST),
+            "message_in": f"expected {citing(FIRST)} (records citing {FIRST} ",
+        },
     ),
     "all-evidence-of-an-event-deleted": (
         "evidence",
