@@ -238,7 +238,8 @@ def test_claim_whose_phrase_is_not_in_its_quote(project: Path) -> None:
     build_fails(
         project,
         f"{RECORDS}/events.yaml:{line}: record evt.shaheen-2011/d3da3a035377400c.c1: field "
-        "date_claims.0.text: text must appear verbatim in the record's evidence; 'April 2011' is in none",
+        "date_claims.0.text: text must appear verbatim in the record's evidence; "
+        "'April 2011' is in none",
     )
 
 

@@ -39,6 +39,10 @@ TALKS_SPAN = f",{TALKS['quote_start']},{TALKS['quote_end']},"
 TALKS_SPAN_1X6 = f",1x{TALKS['quote_start']},{TALKS['quote_end']},"
 POSTS = len(rows(ROOT / "dist", "posts"))
 
+
+def talks_quote_start_1x6(dist: Path) -> None:
+    edit_csv_row(dist, "events", TALKS["event_id"], TALKS_SPAN.encode(), TALKS_SPAN_1X6.encode())
+
 Expect = dict[str, Any]
 
 
@@ -174,9 +178,7 @@ def duplicate_alias(rs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 FAULTS: dict[str, tuple[Callable[[Path], None], Expect]] = {
     "csv-wrong-type": (
-        lambda dist: edit_csv_row(
-            dist, "events", TALKS["event_id"], TALKS_SPAN.encode(), TALKS_SPAN_1X6.encode()
-        ),
+        talks_quote_start_1x6,
         {"type": "cell-error", "resource": "events", "row": TALKS_ROW, "field": "quote_start"},
     ),
     "json-wrong-type": (
