@@ -43,6 +43,7 @@ POSTS = len(rows(ROOT / "dist", "posts"))
 def talks_quote_start_1x6(dist: Path) -> None:
     edit_csv_row(dist, "events", TALKS["event_id"], TALKS_SPAN.encode(), TALKS_SPAN_1X6.encode())
 
+
 Expect = dict[str, Any]
 
 
