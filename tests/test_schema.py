@@ -125,6 +125,7 @@ def test_generated_sources_are_up_to_date() -> None:
     generated = source_files(ROOT)
     assert set(generated) == {
         "src/sinopak/_tables.py",
+        "src/sinopak/schema/table_defs.py",
         "src/sinopak/schema/vocabulary_types.py",
         "docs/CURATION.md",
         "README.md",

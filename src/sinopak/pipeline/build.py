@@ -21,7 +21,13 @@ from . import manifest
 from .checks import check
 from .corpus import Corpus, load_corpus
 from .export import write_package
-from .generated import schema_files, source_files, write_sources
+from .generated import (
+    TABLE_DEFS_MODULE,
+    schema_files,
+    source_files,
+    table_defs_module,
+    write_sources,
+)
 from .lock import build_lock
 from .project import Project
 from .release import write_release
@@ -169,6 +175,7 @@ def _build(
     recover(project)
     if check_only and manifest.up_to_date(project, frictionless):
         return []  # the manifest proves nothing changed since the last verified build
+    _check_definitions(project, check_only=check_only)
     for leftover in project.scratch.glob("stage-*"):  # from a build that was killed
         shutil.rmtree(leftover, ignore_errors=True)
     out = stage(project, frictionless=frictionless, progress=progress)
@@ -193,6 +200,31 @@ def _build(
         return stale
     finally:
         shutil.rmtree(out, ignore_errors=True)
+
+
+def _check_definitions(project: Project, *, check_only: bool) -> None:
+    """Validation reads the tables from the generated `schema.table_defs` (no Pydantic), already
+    imported in this process. After a change to the models that module is stale, and this
+    build would check its package against the old tables: regenerate it and stop."""
+    from ..schema import table_defs
+    from ..schema.tables import TABLES
+
+    if table_defs.TABLES == TABLES:
+        return
+    if check_only:
+        raise StaleError(
+            listing("generated files are stale; run `sinopak build`", [TABLE_DEFS_MODULE])
+        )
+    if not (project.root / TABLE_DEFS_MODULE).is_file():
+        raise BuildError(
+            "the installed sinopak's table definitions (schema/table_defs.py) differ from its "
+            "models: reinstall sinopak"
+        )
+    write_sources(project.root, {TABLE_DEFS_MODULE: table_defs_module()})
+    raise BuildError(
+        f"{TABLE_DEFS_MODULE} was out of date with the models and has been regenerated; run "
+        "`sinopak build` again (this process still holds the old table definitions)"
+    )
 
 
 def _differs(path: Path, text: str) -> bool:

@@ -12,9 +12,10 @@ from typing import Any
 
 from ..codec import escape_formula, to_json_value
 from ..layout import FORMATS, resource_name, resource_path, size_key
+from ..schema.columns import TableDef
 from ..schema.models import PackageSeed
 from ..schema.table_schema import MEDIATYPES, PROFILE, arrow_schema, table_schema
-from ..schema.tables import TABLES, Table
+from ..schema.tables import TABLES
 from .corpus import Corpus, Document
 from .dating import document_date
 
@@ -38,7 +39,7 @@ def cell_text(value: Any) -> str:
     return str(to_json_value(value))
 
 
-def csv_bytes(table: Table, rows: list[dict[str, Any]]) -> bytes:
+def csv_bytes(table: TableDef, rows: list[dict[str, Any]]) -> bytes:
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(table.column_names)
@@ -57,7 +58,7 @@ def json_bytes(rows: list[dict[str, Any]]) -> bytes:
     return ("[\n" + lines + "\n]\n" if rows else "[]\n").encode("utf-8")
 
 
-def write_parquet(path: Path, table: Table, rows: list[dict[str, Any]]) -> None:
+def write_parquet(path: Path, table: TableDef, rows: list[dict[str, Any]]) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -108,7 +109,7 @@ def write_tables(out: Path, rows: dict[str, list[dict[str, Any]]]) -> list[dict[
     return resources
 
 
-def table_resource(table: Table, fmt: str, path: Path) -> dict[str, Any]:
+def table_resource(table: TableDef, fmt: str, path: Path) -> dict[str, Any]:
     size, digest = file_facts(path)
     res: dict[str, Any] = {
         "name": resource_name(table.name, fmt),

@@ -13,21 +13,12 @@ types come from `vocabularies`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .columns import Ref as Ref  # re-exported: columns name their foreign keys with m.Ref
 from .vocabularies import literals
-
-
-@dataclass(frozen=True)
-class Ref:
-    """Marks a column as a foreign key to `table` (and, optionally, to entities of `types`)."""
-
-    table: str
-    types: tuple[str, ...] = ()
-
 
 STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
 

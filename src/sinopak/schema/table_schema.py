@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..layout import resource_name
-from .tables import TABLES, Column, Table
+from .columns import Column, TableDef
+from .table_defs import TABLES
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
@@ -42,7 +43,7 @@ def field_descriptor(col: Column) -> dict[str, Any]:
     return field
 
 
-def table_schema(table: Table, fmt: str = "csv") -> dict[str, Any]:
+def table_schema(table: TableDef, fmt: str = "csv") -> dict[str, Any]:
     """The Table Schema of one table in format `fmt`; foreign keys point at the resources of
     the same format."""
     schema: dict[str, Any] = {
@@ -72,7 +73,7 @@ def all_schemas() -> dict[str, dict[str, Any]]:
     return {name: table_schema(t) for name, t in TABLES.items()}
 
 
-def arrow_schema(table: Table) -> Any:
+def arrow_schema(table: TableDef) -> Any:
     import pyarrow as pa
 
     types = {

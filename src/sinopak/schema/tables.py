@@ -19,9 +19,10 @@ from pydantic import BaseModel, ConfigDict, create_model
 from pydantic.fields import FieldInfo
 
 from . import models as m
+from .columns import Column, ColumnType, Ref, TableDef, record_tables
 from .vocabularies import meanings
 
-__all__ = ["RECORD_TABLES", "TABLES", "Column", "ColumnType", "Table", "row_model"]
+__all__ = ["RECORD_TABLES", "TABLES", "Column", "ColumnType", "TableDef", "row_model"]
 
 # Fields of authored records that are not columns: nested lists become tables of their own, an
 # event's typed date is only checked against the computed date columns, evidence goes to the
@@ -39,25 +40,11 @@ NOT_COLUMNS = {
 CURATION_FIELDS = tuple(m.Curation.model_fields)
 
 
-ColumnType = Literal["string", "integer", "date", "boolean"]  # Table Schema field types
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    kind: ColumnType
-    required: bool
-    description: str
-    enum: tuple[str, ...] = ()
-    meanings: tuple[str, ...] = ()  # of each value in `enum`, from its vocabulary
-    pattern: str | None = None
-    minimum: int | None = None
-    min_length: int | None = None
-    ref: m.Ref | None = None
-
-
 @dataclass(frozen=True)
 class Table:
+    """Where a table's columns come from: groups of (model, field names or None for the
+    model's own column fields), in column order."""
+
     name: str
     title: str
     description: str
@@ -65,27 +52,21 @@ class Table:
     primary_key: tuple[str, ...]
     unique_keys: tuple[tuple[str, ...], ...] = field(default=())
 
-    @property
-    def columns(self) -> list[Column]:
-        return list(self._columns)
-
-    @property
-    def column_names(self) -> list[str]:
-        return list(self._column_names)
-
-    # Derived from the models once per table (the rows ask for them record by record).
-    @functools.cached_property
-    def _columns(self) -> tuple[Column, ...]:
-        out: list[Column] = []
+    def definition(self) -> TableDef:
+        """The table as plain data: its columns derived from the models."""
+        columns: list[Column] = []
         for model, names in self.groups:
             fields = model.model_fields
             for name in names if names is not None else own_fields(model):
-                out.append(column(name, fields[name]))
-        return tuple(out)
-
-    @functools.cached_property
-    def _column_names(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self._columns)
+                columns.append(column(name, fields[name]))
+        return TableDef(
+            self.name,
+            self.title,
+            self.description,
+            tuple(columns),
+            self.primary_key,
+            self.unique_keys,
+        )
 
 
 def own_fields(model: type[BaseModel]) -> tuple[str, ...]:
@@ -139,7 +120,7 @@ def column(name: str, info: FieldInfo) -> Column:
     min_length = next(
         (x.min_length for x in metadata if getattr(x, "min_length", None) is not None), None
     )
-    ref = next((x for x in metadata if isinstance(x, m.Ref)), None)
+    ref = next((x for x in metadata if isinstance(x, Ref)), None)
     required = not optional
     return Column(
         name,
@@ -168,148 +149,144 @@ def _authored(
     return tuple(groups)
 
 
-TABLES: dict[str, Table] = {
-    t.name: t
-    for t in [
-        Table(
-            "documents",
-            "Documents",
-            "Source articles, pinned by sha256.",
-            ((m.DocumentRow, None),),
-            ("document_id",),
-        ),
-        Table(
-            "sentences",
-            "Sentences",
-            "Every sentence and heading of each article, with offsets.",
-            ((m.SentenceRow, None),),
-            ("sentence_id",),
-            (("document_id", "position"),),
-        ),
-        Table(
-            "entities",
-            "Entities",
-            "Countries, people, organisations, places, programmes and "
-            "equipment named in the articles.",
-            _authored(m.Entity, m.EntityCodes),
-            ("entity_id",),
-        ),
-        Table(
-            "aliases",
-            "Aliases",
-            "Every surface form the articles use for an entity.",
-            _authored(m.Alias, key=m.AliasKey),
-            ("alias_id",),
-            (("entity_id", "alias"),),
-        ),
-        Table(
-            "posts",
-            "Posts",
-            "People in posts: title and rank as the article gives them.",
-            _authored(m.Post, m.PostDerived),
-            ("post_id",),
-        ),
-        Table(
-            "mentions",
-            "Mentions",
-            "Pronouns and descriptions, resolved to what they refer to.",
-            _authored(m.Mention),
-            ("mention_id",),
-        ),
-        Table(
-            "mention_referents",
-            "Mention referents",
-            "What each mention refers to: an entity, event or agreement.",
-            ((m.MentionReferentRow, None),),
-            ("mention_id", "referent_id"),
-        ),
-        Table(
-            "events",
-            "Events",
-            "Talks, visits, signings, exercises and deployments, with honest date ranges.",
-            _authored(m.Event, m.EventCodes),
-            ("event_id",),
-        ),
-        Table(
-            "participants",
-            "Event participants",
-            "Who took part in each event, in what role.",
-            _authored(m.Participant, key=m.ParticipantKey),
-            ("participant_id",),
-            (("event_id", "entity_id"),),
-        ),
-        Table(
-            "reports",
-            "Reports",
-            "Curated links: another document reports an event already recorded (the event's "
-            "own document is not listed); confidence is the judgement that it is the same event.",
-            ((m.ReportKey, None), (m.Curation, CURATION_FIELDS), (m.Provenance, None)),
-            ("report_id",),
-            (("event_id", "document_id"),),
-        ),
-        Table(
-            "date_claims",
-            "Date claims",
-            "Each document's date phrase for an event, the rule that reads it and the days it "
-            "allows; an event's dates are the intersection of its used claims.",
-            _authored(m.DateClaim, m.ClaimDerived, key=m.ClaimKey),
-            ("claim_id",),
-        ),
-        Table(
-            "agreements",
-            "Agreements",
-            "Agreements, memoranda and cooperation plans.",
-            _authored(m.Agreement),
-            ("agreement_id",),
-        ),
-        Table(
-            "agreement_parties",
-            "Agreement parties",
-            "The parties to each agreement.",
-            _authored(m.Party, key=m.PartyKey),
-            ("party_id",),
-            (("agreement_id", "entity_id"),),
-        ),
-        Table(
-            "statements",
-            "Statements",
-            "Attributed statements and editorial claims.",
-            _authored(m.Statement),
-            ("statement_id",),
-        ),
-        Table(
-            "statement_subjects",
-            "Statement subjects",
-            "Records each statement is about.",
-            ((m.StatementSubjectRow, None),),
-            ("statement_id", "subject_id"),
-        ),
-        Table(
-            "relations",
-            "Relations",
-            "Relations between parties and places, with modality.",
-            _authored(m.Relation),
-            ("relation_id",),
-        ),
-        Table(
-            "evidence",
-            "Evidence",
-            "Every span of source text behind every record.",
-            ((m.EvidenceRow, None),),
-            ("evidence_id",),
-        ),
-        Table(
-            "coverage",
-            "Coverage",
-            "For each sentence: cited by records, or excluded and why.",
-            ((m.CoverageRow, None),),
-            ("sentence_id",),
-        ),
-    ]
-}
+SOURCES: tuple[Table, ...] = (
+    Table(
+        "documents",
+        "Documents",
+        "Source articles, pinned by sha256.",
+        ((m.DocumentRow, None),),
+        ("document_id",),
+    ),
+    Table(
+        "sentences",
+        "Sentences",
+        "Every sentence and heading of each article, with offsets.",
+        ((m.SentenceRow, None),),
+        ("sentence_id",),
+        (("document_id", "position"),),
+    ),
+    Table(
+        "entities",
+        "Entities",
+        "Countries, people, organisations, places, programmes and equipment named in the articles.",
+        _authored(m.Entity, m.EntityCodes),
+        ("entity_id",),
+    ),
+    Table(
+        "aliases",
+        "Aliases",
+        "Every surface form the articles use for an entity.",
+        _authored(m.Alias, key=m.AliasKey),
+        ("alias_id",),
+        (("entity_id", "alias"),),
+    ),
+    Table(
+        "posts",
+        "Posts",
+        "People in posts: title and rank as the article gives them.",
+        _authored(m.Post, m.PostDerived),
+        ("post_id",),
+    ),
+    Table(
+        "mentions",
+        "Mentions",
+        "Pronouns and descriptions, resolved to what they refer to.",
+        _authored(m.Mention),
+        ("mention_id",),
+    ),
+    Table(
+        "mention_referents",
+        "Mention referents",
+        "What each mention refers to: an entity, event or agreement.",
+        ((m.MentionReferentRow, None),),
+        ("mention_id", "referent_id"),
+    ),
+    Table(
+        "events",
+        "Events",
+        "Talks, visits, signings, exercises and deployments, with honest date ranges.",
+        _authored(m.Event, m.EventCodes),
+        ("event_id",),
+    ),
+    Table(
+        "participants",
+        "Event participants",
+        "Who took part in each event, in what role.",
+        _authored(m.Participant, key=m.ParticipantKey),
+        ("participant_id",),
+        (("event_id", "entity_id"),),
+    ),
+    Table(
+        "reports",
+        "Reports",
+        "Curated links: another document reports an event already recorded (the event's "
+        "own document is not listed); confidence is the judgement that it is the same event.",
+        ((m.ReportKey, None), (m.Curation, CURATION_FIELDS), (m.Provenance, None)),
+        ("report_id",),
+        (("event_id", "document_id"),),
+    ),
+    Table(
+        "date_claims",
+        "Date claims",
+        "Each document's date phrase for an event, the rule that reads it and the days it "
+        "allows; an event's dates are the intersection of its used claims.",
+        _authored(m.DateClaim, m.ClaimDerived, key=m.ClaimKey),
+        ("claim_id",),
+    ),
+    Table(
+        "agreements",
+        "Agreements",
+        "Agreements, memoranda and cooperation plans.",
+        _authored(m.Agreement),
+        ("agreement_id",),
+    ),
+    Table(
+        "agreement_parties",
+        "Agreement parties",
+        "The parties to each agreement.",
+        _authored(m.Party, key=m.PartyKey),
+        ("party_id",),
+        (("agreement_id", "entity_id"),),
+    ),
+    Table(
+        "statements",
+        "Statements",
+        "Attributed statements and editorial claims.",
+        _authored(m.Statement),
+        ("statement_id",),
+    ),
+    Table(
+        "statement_subjects",
+        "Statement subjects",
+        "Records each statement is about.",
+        ((m.StatementSubjectRow, None),),
+        ("statement_id", "subject_id"),
+    ),
+    Table(
+        "relations",
+        "Relations",
+        "Relations between parties and places, with modality.",
+        _authored(m.Relation),
+        ("relation_id",),
+    ),
+    Table(
+        "evidence",
+        "Evidence",
+        "Every span of source text behind every record.",
+        ((m.EvidenceRow, None),),
+        ("evidence_id",),
+    ),
+    Table(
+        "coverage",
+        "Coverage",
+        "For each sentence: cited by records, or excluded and why.",
+        ((m.CoverageRow, None),),
+        ("sentence_id",),
+    ),
+)
 
-# Tables of authored records: each row carries its first evidence span inline.
-RECORD_TABLES = tuple(n for n, t in TABLES.items() if "quote_start" in t.column_names)
+TABLES: dict[str, TableDef] = {t.name: t.definition() for t in SOURCES}
+RECORD_TABLES = record_tables(TABLES)
 
 
 _PY_TYPES: dict[str, Any] = {"string": str, "integer": int, "date": dt.date, "boolean": bool}

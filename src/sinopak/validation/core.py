@@ -26,7 +26,6 @@ VALIDATE_NEEDS = (
     "fastjsonschema",
     "pyarrow.parquet",
     "frictionless",
-    "pydantic",
     "pandas",
 )
 
@@ -45,7 +44,7 @@ def validate(
     typed rows, which is what makes large corpora fast), or "none". `timeout` bounds each
     file's whole transfer when `target` is a URL.
 
-    Needs the `validate` extra (frictionless, jsonschema, fastjsonschema, pyarrow, pydantic,
+    Needs the `validate` extra (frictionless, jsonschema, fastjsonschema, pyarrow,
     pandas): without it, raises MissingDependencyError before reading anything."""
     from ..extras import require_installed
 
@@ -105,7 +104,7 @@ def _file_name(target: str) -> str:
 
 
 def _validate_folder(path: Path, target: str, scope: Scope) -> Report:
-    # imported here: the table checks need pydantic (the validate extra), while `sinopak diff`
+    # imported here: the table checks need pyarrow (the validate extra), while `sinopak diff`
     # and `download`, which import this package, run on the base install
     from .tables import check_tables, json_bounded, parquet_bounded
 

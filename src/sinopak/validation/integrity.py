@@ -6,8 +6,8 @@ import hashlib
 import re
 from typing import Any
 
-from ..schema.models import Ref
-from ..schema.tables import RECORD_TABLES, TABLES, Column
+from ..schema.columns import Column, Ref
+from ..schema.table_defs import RECORD_TABLES, TABLES
 from .provenance import check_provenance
 from .report import ProblemType, Report
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from ..schema.tables import RECORD_TABLES, TABLES
+from ..schema.table_defs import RECORD_TABLES, TABLES
 from .report import Report
 
 Rows = dict[str, list[dict[str, Any]]]

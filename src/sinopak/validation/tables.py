@@ -8,8 +8,9 @@ from typing import Any
 
 from ..codec import CellError, parse_csv, parse_json
 from ..layout import FORMATS, resource_name
+from ..schema.columns import TableDef
+from ..schema.table_defs import TABLES
 from ..schema.table_schema import arrow_schema, table_schema
-from ..schema.tables import TABLES, Table
 from .integrity import check_constraints, check_integrity
 from .report import Report
 
@@ -41,7 +42,7 @@ def check_tables(descriptor: dict[str, Any], files: dict[str, bytes], report: Re
 
 
 def read_table(
-    table: Table,
+    table: TableDef,
     fmt: str,
     resources: dict[str, Any],
     files: dict[str, bytes],
@@ -74,7 +75,9 @@ def read_table(
     return None
 
 
-def _parse(data: bytes, table: Table, fmt: str, res: dict[str, Any], report: Report) -> Rows | None:
+def _parse(
+    data: bytes, table: TableDef, fmt: str, res: dict[str, Any], report: Report
+) -> Rows | None:
     fields: list[tuple[str, str]] = [(c.name, c.kind) for c in table.columns]  # as declared
     if fmt == "csv":
         _check_text(data, res["name"], res["path"], report)
@@ -124,7 +127,9 @@ def _check_text(data: bytes, resource: str, file: str, report: Report) -> None:
         )
 
 
-def _read_parquet(data: bytes, table: Table, rname: str, file: str, report: Report) -> Rows | None:
+def _read_parquet(
+    data: bytes, table: TableDef, rname: str, file: str, report: Report
+) -> Rows | None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
