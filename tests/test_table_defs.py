@@ -72,7 +72,7 @@ def test_stale_table_defs_fail_the_check_and_change_nothing(
 ) -> None:
     _changed_defs(monkeypatch)
     target = _source_copy(project)
-    with pytest.raises(StaleError, match="schema/table_defs.py"):
+    with pytest.raises(StaleError, match=r"schema/table_defs\.py"):
         build_module.build(Project(project), check_only=True)
     assert target.read_text(encoding="utf-8") == "stale\n"
 

@@ -26,6 +26,9 @@ class SeedError(SinopakError):
         self.field = field
         super().__init__(self.render())
 
+    def __reduce__(self) -> tuple[object, ...]:  # keyword-only fields survive pickling
+        return (_seed_error, (self.message, self.file, self.line, self.record, self.field))
+
     def render(self) -> str:
         where = self.file or "<seeds>"
         if self.line is not None:
@@ -38,6 +41,12 @@ class SeedError(SinopakError):
         return ": ".join(parts) + ": " + self.message
 
 
+def _seed_error(
+    message: str, file: str | None, line: int | None, record: str | None, field: str | None
+) -> SeedError:
+    return SeedError(message, file=file, line=line, record=record, field=field)
+
+
 class SeedErrors(SinopakError):
     """Several seed problems found in one pass."""
 
@@ -46,6 +55,9 @@ class SeedErrors(SinopakError):
         lines = [e.render() for e in errors]
         head = f"{len(errors)} problem(s) in the seeds:" if len(errors) > 1 else ""
         super().__init__("\n".join([head, *lines]) if head else lines[0])
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (SeedErrors, (self.errors,))
 
 
 class SourceError(SinopakError):

@@ -21,7 +21,7 @@ EXTRAS = {
     "polars": "polars",
 }
 # What only a source checkout needs ([dependency-groups] build, installed by `make build`).
-BUILD_ONLY = ("pysbd", "pycountry", "jinja2", "yaml", "openpyxl")
+BUILD_ONLY = ("pysbd", "pycountry", "jinja2", "yaml", "xlsxwriter")
 
 
 def install_hint(module: str, extra: str | None = None) -> str:

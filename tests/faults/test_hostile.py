@@ -118,6 +118,38 @@ def test_a_huge_sparse_file_is_refused_by_its_size_not_hashed(dist: Path, listed
     assert has(report, type="file-too-large", file=rel, message_in="found 8589934592")
 
 
+def test_sha256sums_limit_scales_with_the_files_of_the_package(dist: Path) -> None:
+    """A release of many sources needs a SHA256SUMS over 1 MB; it validates. A file larger
+    than one longest line per file is refused by its size, not read."""
+    from sinopak.validation.files import SUMS_LINE_BYTES, sums_limit
+
+    extra = dist / "extra"
+    extra.mkdir()
+    lines = []
+    for i in range(12_000):
+        name = f"extra/{i:05d}-{'x' * 60}.txt"
+        (dist / name).write_bytes(b"")
+        lines.append(
+            f"{'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'}  {name}\n"
+        )
+    sums = dist / "SHA256SUMS"
+    sums.write_text(sums.read_text() + "".join(lines))
+    assert sums.stat().st_size > 1_000_000
+    result = run("validate", str(dist), "--frictionless", "none")
+    assert result.exit_code == 0, result.output[:2000]
+    files = sum(len(names) for _, _, names in os.walk(dist))
+    assert sums_limit(dist) == files * SUMS_LINE_BYTES
+    with sums.open("r+b") as f:
+        f.truncate(sums_limit(dist) + 1)  # sparse: nothing written, nothing read
+    report = validate_json(str(dist), "--frictionless", "none")
+    assert has(
+        report,
+        type="checksum-error",
+        file="SHA256SUMS",
+        message_in=f"at most {sums_limit(dist)} bytes",
+    )
+
+
 # --------------------------------------------------------------------------- JSON limits
 
 

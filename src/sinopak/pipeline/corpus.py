@@ -19,6 +19,7 @@ from ..schema.models import (
     Record,
     Report,
 )
+from .parallel import map_in_order
 from .seeds import Loaded, load_documents_located, load_package, load_records, record_id
 from .segment import Segment, segment
 from .sources import SourceText, read_source
@@ -55,8 +56,9 @@ def load_corpus(seeds: Path) -> Corpus:
 def load_corpus_texts(seeds: Path) -> Corpus:
     """The package metadata and the verified, segmented sources (records not read)."""
     package = load_package(seeds)
-    documents = []
-    for seed, loaded in load_documents_located(seeds):
+    located = load_documents_located(seeds)
+    jobs = []
+    for seed, _ in located:
         path = seeds / seed.file
         if path.resolve().parent != seeds.resolve() or "/" in seed.file:
             raise SeedError(
@@ -65,13 +67,20 @@ def load_corpus_texts(seeds: Path) -> Corpus:
                 record=seed.document_id,
                 field="file",
             )
-        source = read_source(path, seed.document_id, seed.sha256)
-        documents.append(
-            Document(
-                seed, source, segment(seed.document_id, source.text, source.metadata_end), loaded
-            )
-        )
+        jobs.append((path, seed.document_id, seed.sha256))
+    read = map_in_order(_read_and_segment, jobs, what="reading sources")
+    documents = [
+        Document(seed, source, sentences, loaded)
+        for (seed, loaded), (source, sentences) in zip(located, read, strict=True)
+    ]
     return Corpus(package, documents, [])
+
+
+def _read_and_segment(job: tuple[Path, str, str]) -> tuple[SourceText, list[Segment]]:
+    """One source, verified and segmented (run in a worker)."""
+    path, document_id, sha256 = job
+    source = read_source(path, document_id, sha256)
+    return source, segment(document_id, source.text, source.metadata_end)
 
 
 # Nested lists of authored records that become link tables of their own.

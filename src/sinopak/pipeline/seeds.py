@@ -12,6 +12,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import SeedError, SeedErrors
 from ..schema.models import KINDS, DocumentSeed, PackageSeed, Report
+from .parallel import map_in_order
 from .safe_yaml import Located, Path_, load_yaml
 
 
@@ -146,12 +147,11 @@ def load_records(seeds: Path) -> list[Loaded]:
         raise SeedError("no record files found (expected seeds/records/*.yaml)", file=str(root))
     out: list[Loaded] = []
     errors: list[SeedError] = []
-    for path in files:
-        display = path.relative_to(seeds.parent).as_posix()
-        try:
-            located = load_yaml(path, display)
-        except SeedError as exc:
-            errors.append(exc)
+    displays = [path.relative_to(seeds.parent).as_posix() for path in files]
+    parsed = map_in_order(_parse, list(zip(files, displays, strict=True)), what="reading seeds")
+    for display, located in zip(displays, parsed, strict=True):
+        if isinstance(located, SeedError):
+            errors.append(located)
             continue
         if located.value is None:
             continue
@@ -165,6 +165,14 @@ def load_records(seeds: Path) -> list[Loaded]:
     if errors:
         raise SeedErrors(errors)
     return out
+
+
+def _parse(job: tuple[Path, str]) -> Located | SeedError:
+    """One record file's YAML, or the problem that stops it being read (run in a worker)."""
+    try:
+        return load_yaml(*job)
+    except SeedError as exc:
+        return exc
 
 
 def _records_of_kind(

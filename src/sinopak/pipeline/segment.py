@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from functools import cache
+from typing import Any, Literal
 
 PARAGRAPH_RE = re.compile(r"[^\n]+(?:\n[^\n]+)*")
 END_PUNCT = (".", "!", "?", '"', "”", "’", "'", ")")
@@ -31,11 +32,44 @@ def sentence_id(document_id: str, position: int) -> str:
     return f"{document_id}.s{position:03d}"
 
 
+def find_spans(text: str, sentences: list[str]) -> list[tuple[str, int, int]]:
+    """(sentence with its trailing whitespace, start, end) of each sentence in `text`, found as
+    pysbd 0.3.4's `sentences_with_char_spans` finds them (the first occurrence of the sentence
+    and the whitespace after it that ends after the previous span), with `str.find` instead of
+    one regular expression compiled per sentence (a third of the segmentation time)."""
+    spans: list[tuple[str, int, int]] = []
+    prior_end = 0
+    size = len(text)
+    for sent in sentences:
+        pos = 0
+        while (start := text.find(sent, pos)) >= 0:
+            end = start + len(sent)
+            while end < size and text[end].isspace():  # the regex's \s* (str.isspace)
+                end += 1
+            if end > prior_end:
+                spans.append((text[start:end], start, end))
+                prior_end = end
+                break
+            pos = end if end > start else start + 1  # as finditer steps past an empty match
+    return spans
+
+
+@cache
+def _segmenter() -> Any:
+    """pysbd's segmenter, with its character spans found by `find_spans`."""
+    import pysbd  # lazy: only the build segments text
+    from pysbd.utils import TextSpan
+
+    class Segmenter(pysbd.Segmenter):  # type: ignore[misc]
+        def sentences_with_char_spans(self, sentences: list[str]) -> list[Any]:
+            return [TextSpan(*span) for span in find_spans(self.original_text, sentences)]
+
+    return Segmenter(language="en", clean=False, char_span=True)
+
+
 def segment(document_id: str, text: str, body_start: int) -> list[Segment]:
     """Split `text[body_start:]` into sentences with offsets into `text`."""
-    import pysbd  # lazy: only the build segments text
-
-    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    segmenter = _segmenter()
     out: list[Segment] = []
     paragraph = 0
     for para in PARAGRAPH_RE.finditer(text, body_start):

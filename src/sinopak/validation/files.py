@@ -17,7 +17,11 @@ from ..layout import declared_bytes, relative_path
 from .report import Report
 
 MAX_FILE_BYTES = 200_000_000
-MAX_SUMS_BYTES = 1_000_000
+# SHA256SUMS lists each file of the package once: a line is a sha256, two spaces, a relative
+# path and a newline. Its size limit scales with the files the folder holds (a fixed 1 MB
+# refused the package's own file at about 10,000 sources).
+MAX_SUMS_PATH = 1024  # characters of one listed path
+SUMS_LINE_BYTES = 64 + 2 + MAX_SUMS_PATH * 4 + 1  # UTF-8: at most 4 bytes a character
 CHUNK = 1 << 20
 UNSAFE = (
     "expected a relative path inside the package (no URL, no absolute path, no '..', no "
@@ -140,11 +144,13 @@ def check_sums(base: Path, report: Report, resource_paths: frozenset[str] = froz
     if not os.path.lexists(sums):
         return
     size, kind = (None, "a symbolic link") if sums.is_symlink() else regular_size(sums)
-    if size is None or size > MAX_SUMS_BYTES:
+    limit = sums_limit(base)
+    if size is None or size > limit:
         found = kind if size is None else f"{size} bytes"
         report.add(
             "checksum-error",
-            f"expected a regular file of at most {MAX_SUMS_BYTES} bytes, found {found}",
+            f"expected a regular file of at most {limit} bytes (one line for each of the "
+            f"package's files), found {found}",
             file="SHA256SUMS",
         )
         return
@@ -155,6 +161,13 @@ def check_sums(base: Path, report: Report, resource_paths: frozenset[str] = froz
         return
     for n, line in enumerate(text.splitlines(), start=1):
         _check_sum_line(base, n, line, report, resource_paths)
+
+
+def sums_limit(base: Path) -> int:
+    """Most bytes a SHA256SUMS of this folder can need: one longest line per file in it (its
+    directory tree is walked without following symbolic links; nothing is opened)."""
+    files = sum(len(names) for _, _, names in os.walk(base))
+    return SUMS_LINE_BYTES * max(1, files)
 
 
 def _check_sum_line(base: Path, n: int, line: str, report: Report, known: frozenset[str]) -> None:
