@@ -118,6 +118,30 @@ def test_a_huge_sparse_file_is_refused_by_its_size_not_hashed(dist: Path, listed
     assert has(report, type="file-too-large", file=rel, message_in="found 8589934592")
 
 
+def test_a_file_listed_twice_in_sha256sums_is_refused_and_hashed_once(dist: Path) -> None:
+    sums = dist / "SHA256SUMS"
+    first = sums.read_text().splitlines()[0]
+    sums.write_text(sums.read_text() + "".join(first + "\n" for _ in range(3)))
+    report = validate_json(str(dist), "--frictionless", "none")
+    repeated = [e for e in report["errors"] if "again" in e["message"]]
+    assert len(repeated) == 3 and all(e["type"] == "checksum-error" for e in repeated)
+    assert first.partition("  ")[2] in repeated[0]["message"]
+
+
+def test_an_extra_file_over_the_resource_limit_is_hashed(dist: Path) -> None:
+    """Only resources are read into memory; a large listed extra (an explorer of a big
+    corpus) is hashed, and a wrong hash is still caught."""
+    from sinopak.validation.files import MAX_FILE_BYTES
+
+    with (dist / "big.bin").open("wb") as f:
+        f.truncate(MAX_FILE_BYTES + 1)  # sparse
+    sums = dist / "SHA256SUMS"
+    sums.write_text(sums.read_text() + f"{'0' * 64}  big.bin\n")
+    report = validate_json(str(dist), "--frictionless", "none")
+    assert has(report, type="checksum-error", file="big.bin", message_in="expected sha256 000")
+    assert not has(report, type="file-too-large")
+
+
 def test_sha256sums_limit_scales_with_the_files_of_the_package(dist: Path) -> None:
     """A release of many sources needs a SHA256SUMS over 1 MB; it validates. A file larger
     than one longest line per file is refused by its size, not read."""

@@ -16,7 +16,10 @@ from typing import Any
 from ..layout import declared_bytes, relative_path
 from .report import Report
 
-MAX_FILE_BYTES = 200_000_000
+MAX_FILE_BYTES = 200_000_000  # a resource: read into memory to be parsed
+# A file that is only hashed (listed in SHA256SUMS, not a resource: the explorer, the Web
+# Annotations of a large corpus run to hundreds of MB) streams through sha256: a bound on time.
+MAX_HASHED_BYTES = 2_000_000_000
 # SHA256SUMS lists each file of the package once: a line is a sha256, two spaces, a relative
 # path and a newline. Its size limit scales with the files the folder holds (a fixed 1 MB
 # refused the package's own file at about 10,000 sources).
@@ -137,9 +140,9 @@ def _hash_file(path: Path) -> str:
 
 
 def check_sums(base: Path, report: Report, resource_paths: frozenset[str] = frozenset()) -> None:
-    """If the folder has a SHA256SUMS file (a release), every line must hold. A file larger
-    than MAX_FILE_BYTES is refused by its size, never hashed (and not reported twice when
-    it is a resource)."""
+    """If the folder has a SHA256SUMS file (a release), every line must hold, each file listed
+    once. A file larger than MAX_HASHED_BYTES (a resource: MAX_FILE_BYTES) is refused by its
+    size, never hashed (and not reported twice when it is a resource)."""
     sums = base / "SHA256SUMS"
     if not os.path.lexists(sums):
         return
@@ -159,7 +162,17 @@ def check_sums(base: Path, report: Report, resource_paths: frozenset[str] = froz
     except UnicodeDecodeError as exc:
         report.add("checksum-error", f"expected UTF-8 text, found {exc.reason}", file="SHA256SUMS")
         return
+    listed: set[str] = set()
     for n, line in enumerate(text.splitlines(), start=1):
+        rel = line.partition("  ")[2]
+        if rel in listed:  # hashing one file again and again would only cost time
+            report.add(
+                "checksum-error",
+                f"SHA256SUMS line {n}: expected each file once, found {rel!r} again",
+                file="SHA256SUMS",
+            )
+            continue
+        listed.add(rel)
         _check_sum_line(base, n, line, report, resource_paths)
 
 
@@ -182,12 +195,12 @@ def _check_sum_line(base: Path, n: int, line: str, report: Report, known: frozen
             file="SHA256SUMS",
         )
         return
-    if size > MAX_FILE_BYTES:
-        if rel in known:
-            return  # reported by check_files
+    if rel in known and size > MAX_FILE_BYTES:
+        return  # a resource too large to read: reported by check_files
+    if size > MAX_HASHED_BYTES:
         report.add(
             "file-too-large",
-            f"SHA256SUMS line {n}: expected at most {MAX_FILE_BYTES} bytes, found {size}",
+            f"SHA256SUMS line {n}: expected at most {MAX_HASHED_BYTES} bytes, found {size}",
             file=rel,
         )
         return

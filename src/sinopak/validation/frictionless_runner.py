@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .report import Report, Scope
+
+if TYPE_CHECKING:  # imported by `start`: `--frictionless none` never needs them
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
 
 Task = Callable[[str, str], list[dict[str, Any]]]
 # Imported once by the fork server (importing starts no thread), not by every worker.
@@ -96,6 +98,7 @@ def start(
 ) -> Pending:
     """Submit every selected resource to the worker processes; return at once."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     from .frictionless_worker import validate_resource
 
