@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import shutil
+import signal
 import subprocess
 import zipfile
 from pathlib import Path
@@ -18,7 +20,9 @@ from conftest import ROOT
 from openpyxl.utils import get_column_letter
 
 import sinopak
-from sinopak.pipeline.spreadsheet import ABOUT_SHEET, XLSX_NAME, write_workbook
+from sinopak.errors import BuildError
+from sinopak.pipeline import spreadsheet
+from sinopak.pipeline.spreadsheet import ABOUT_SHEET, XLSX_NAME, Background, write_workbook
 
 XLSX = ROOT / "dist" / XLSX_NAME
 
@@ -143,3 +147,33 @@ def test_libreoffice_reads_every_sheet_with_the_published_values(tmp_path: Path)
             for r in parquet_rows(table)
         ]
         assert body == expected, table
+
+
+def test_a_text_longer_than_a_cell_stops_the_build_naming_where(tmp_path: Path) -> None:
+    rows = {t: sinopak.load(t) for t in sinopak.tables()}  # type: ignore[call-overload]
+    rows["events"][1]["label"] = "x" * 40_000
+    job = Background(tmp_path / "x.xlsx", rows, sinopak.datapackage())
+    with pytest.raises(
+        BuildError, match=r"events, sheet row 3, column label: a text of 40000 char"
+    ):
+        job.wait()
+
+
+def test_a_killed_workbook_process_is_a_build_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def killed(*args: object) -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(spreadsheet, "write_workbook", killed)
+    rows = {t: sinopak.load(t) for t in sinopak.tables()}  # type: ignore[call-overload]
+    job = spreadsheet.Background(tmp_path / "x.xlsx", rows, sinopak.datapackage())
+    with pytest.raises(BuildError, match=r"the process writing it stopped \(exit code -9\)"):
+        job.wait()
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_background_workbook_is_the_one_written_in_process(tmp_path: Path) -> None:
+    rows = {t: sinopak.load(t) for t in sinopak.tables()}  # type: ignore[call-overload]
+    Background(tmp_path / "a.xlsx", rows, sinopak.datapackage()).wait()
+    assert (tmp_path / "a.xlsx").read_bytes() == XLSX.read_bytes()

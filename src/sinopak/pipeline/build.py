@@ -102,18 +102,23 @@ def write_dist(
     Once the tables and the descriptor are written (nothing after changes them), frictionless
     starts on them in worker processes (unless `frictionless` is "none") while the other files
     are written; the caller collects its problems."""
+    from .spreadsheet import XLSX_NAME, Background
+
     pkg.mkdir()
     descriptor = write_package(pkg, rows, corpus, version)
     progress(STEPS[3])
+    workbook = Background(pkg / XLSX_NAME, rows, descriptor)  # forked before any pool starts
     pending = None
-    if frictionless != "none":
-        pending = start_frictionless(pkg / "datapackage.json", descriptor, frictionless)
     try:
+        if frictionless != "none":
+            pending = start_frictionless(pkg / "datapackage.json", descriptor, frictionless)
         write_extras(pkg, rows, corpus, descriptor)
+        workbook.wait()
         progress(STEPS[4])
         write_release(pkg, version)
         progress(STEPS[5])
     except BaseException:
+        workbook.cancel()
         if pending is not None:
             pending.cancel()
         raise
@@ -135,16 +140,14 @@ def listing(head: str, items: list[str], *, lines: bool = False) -> str:
 def write_extras(
     pkg: Path, rows: dict[str, list[dict[str, Any]]], corpus: Corpus, descriptor: dict[str, Any]
 ) -> None:
-    """The dataset card, the provenance explorer, the SQLite database for Datasette, the
-    spreadsheet, and the Croissant and Web Annotation files."""
+    """The dataset card, the provenance explorer, the SQLite database for Datasette, and the
+    Croissant and Web Annotation files (the spreadsheet is written beside them: `write_dist`)."""
     from .card import card_text
     from .explorer import explorer_html
     from .linked_data import write_linked_data
-    from .spreadsheet import XLSX_NAME, write_workbook
     from .sqlite import write_datasette
 
     write_datasette(pkg, rows, descriptor, corpus.package.license_summary)
-    write_workbook(pkg / XLSX_NAME, rows, descriptor)
     citation = corpus.package.cite(descriptor["version"])
     (pkg / "README.md").write_text(card_text(descriptor, rows, citation), encoding="utf-8")
     texts = {d.seed.document_id: d.source.text for d in corpus.documents}

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import multiprocessing
 import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..errors import BuildError
+from ..errors import BuildError, SinopakError
 from .release import COMPRESSLEVEL, FIXED_TIME
 
 XLSX_NAME = "sinopak.xlsx"
@@ -25,6 +26,7 @@ ABOUT_SHEET = "about"
 DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"
 MAX_CELL_TEXT = 32_767  # Excel's limit: XlsxWriter would cut a longer text short
+MAX_ROWS = 1_048_576  # rows of a sheet, the header included: XlsxWriter would drop the rest
 # The document's created/modified timestamps: fixed, like the zip entries (no build time).
 FIXED_STAMP = dt.datetime(*FIXED_TIME)
 MIDNIGHT = dt.time()
@@ -69,6 +71,62 @@ def write_workbook(
             )
         book.close()
         path.write_bytes(_deterministic(raw))
+
+
+class Background:
+    """The workbook written by a forked process while the build writes its other files (it is
+    the largest of them: a quarter of a large build). `wait` raises its error as BuildError."""
+
+    def __init__(
+        self, path: Path, rows: dict[str, list[dict[str, Any]]], descriptor: dict[str, Any]
+    ) -> None:
+        self.process: Any = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            write_workbook(path, rows, descriptor)  # no fork here: in the build's own process
+            return
+        context = multiprocessing.get_context("fork")  # inherits the rows: nothing pickled
+        self.receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_write_and_report, args=(path, rows, descriptor, send), daemon=True
+        )
+        self.process.start()
+        send.close()
+
+    def wait(self) -> None:
+        if self.process is None:
+            return
+        try:
+            message = self.receive.recv()
+        except EOFError:  # it stopped before it could say anything
+            message = ""
+        self.process.join()
+        if message or self.process.exitcode != 0:
+            raise BuildError(
+                message
+                or f"{XLSX_NAME}: the process writing it stopped (exit code "
+                f"{self.process.exitcode}); run the build again"
+            )
+
+    def cancel(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+def _write_and_report(
+    path: Path, rows: dict[str, list[dict[str, Any]]], descriptor: dict[str, Any], send: Any
+) -> None:
+    """In the forked process: write the workbook; send "" or what went wrong."""
+    try:
+        write_workbook(path, rows, descriptor)
+    except SinopakError as exc:
+        send.send(str(exc))
+    except Exception as exc:  # reaches the build as a BuildError, not a traceback
+        send.send(f"{XLSX_NAME}: {type(exc).__name__}: {exc}")
+    else:
+        send.send("")
+    finally:
+        send.close()
 
 
 def _about(
@@ -130,6 +188,11 @@ def _table(
     rows: list[dict[str, Any]],
 ) -> None:
     names = [f["name"] for f in fields]
+    if len(rows) + 1 > MAX_ROWS:
+        raise BuildError(
+            f"{XLSX_NAME}: table {table} has {len(rows)} rows; a sheet holds at most "
+            f"{MAX_ROWS - 1} under its header"
+        )
     # column widths first: XlsxWriter's constant-memory mode writes them before the rows
     for c, name in enumerate(names):
         longest = max([len(name), *(len(str(row[name] or "")) for row in rows)])
@@ -149,8 +212,9 @@ def _table(
             if kind == "string":
                 if len(value) > MAX_CELL_TEXT:
                     raise BuildError(
-                        f"{XLSX_NAME}: {table} row {r}, column {name}: a text of {len(value)} "
-                        f"characters; a spreadsheet cell holds at most {MAX_CELL_TEXT}"
+                        f"{XLSX_NAME}: {table}, sheet row {r + 1}, column {name}: a text of "
+                        f"{len(value)} characters; a spreadsheet cell holds at most "
+                        f"{MAX_CELL_TEXT}"
                     )
                 write_string(r, c, value, text)
             elif kind == "date":
