@@ -25,7 +25,7 @@ def test_pre_commit_hooks_run_green_on_the_real_package() -> None:
         project = tomllib.load(fh)
     extras = project["project"]["optional-dependencies"]
     assert ids["sinopak-validate"]["additional_dependencies"] == extras["validate"]
-    needed = {*extras["validate"], *extras["pandas"], *extras["polars"]}
+    needed = {*extras["records"], *extras["validate"], *extras["pandas"], *extras["polars"]}
     needed |= set(project["dependency-groups"]["build"])
     assert set(ids["sinopak-build-check"]["additional_dependencies"]) == needed
     entry = shlex.split(ids["sinopak-validate"]["entry"])

@@ -447,7 +447,8 @@ def test_release_zip_with_a_corrupt_member_is_caught(tmp_path: Path) -> None:
 def test_oversized_file_is_refused(dist: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from sinopak.validation import files, validate
 
-    monkeypatch.setattr(files, "MAX_FILE_BYTES", 10_000)
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 10_000)  # resources
+    monkeypatch.setattr(files, "MAX_HASHED_BYTES", 10_000)  # files only hashed
     report = validate(dist)
     big = [p for p in report.problems if p.type == "file-too-large"]
     assert big and all(p.file for p in big)

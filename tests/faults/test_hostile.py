@@ -118,14 +118,25 @@ def test_a_huge_sparse_file_is_refused_by_its_size_not_hashed(dist: Path, listed
     assert has(report, type="file-too-large", file=rel, message_in="found 8589934592")
 
 
-def test_a_file_listed_twice_in_sha256sums_is_refused_and_hashed_once(dist: Path) -> None:
+def test_a_file_listed_again_in_sha256sums_is_hashed_once(
+    dist: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sinopak.validation import files
+
     sums = dist / "SHA256SUMS"
     first = sums.read_text().splitlines()[0]
-    sums.write_text(sums.read_text() + "".join(first + "\n" for _ in range(3)))
+    rel = first.partition("  ")[2]
+    sums.write_text(sums.read_text() + "".join(first + "\n" for _ in range(50)))
+    sums.write_text(sums.read_text() + f"{'0' * 64}  {rel}\n")  # and once with a wrong hash
+    hashed: list[Path] = []
+    real = files._hash_file
+    monkeypatch.setattr(files, "_hash_file", lambda p: hashed.append(p) or real(p))
     report = validate_json(str(dist), "--frictionless", "none")
-    repeated = [e for e in report["errors"] if "again" in e["message"]]
-    assert len(repeated) == 3 and all(e["type"] == "checksum-error" for e in repeated)
-    assert first.partition("  ")[2] in repeated[0]["message"]
+    assert [p.name for p in hashed].count(Path(rel).name) == 1
+    wrong = [e for e in report["errors"] if e["type"] == "checksum-error"]
+    assert (
+        len(wrong) == 1 and wrong[0]["file"] == rel and "expected sha256 000" in wrong[0]["message"]
+    )
 
 
 def test_an_extra_file_over_the_resource_limit_is_hashed(dist: Path) -> None:

@@ -140,9 +140,10 @@ def _hash_file(path: Path) -> str:
 
 
 def check_sums(base: Path, report: Report, resource_paths: frozenset[str] = frozenset()) -> None:
-    """If the folder has a SHA256SUMS file (a release), every line must hold, each file listed
-    once. A file larger than MAX_HASHED_BYTES (a resource: MAX_FILE_BYTES) is refused by its
-    size, never hashed (and not reported twice when it is a resource)."""
+    """If the folder has a SHA256SUMS file (a release), every line must hold (a file listed
+    again is compared with its first hash, not hashed again). A file larger than
+    MAX_HASHED_BYTES (a resource: MAX_FILE_BYTES) is refused by its size, never hashed (and
+    not reported twice when it is a resource)."""
     sums = base / "SHA256SUMS"
     if not os.path.lexists(sums):
         return
@@ -162,18 +163,9 @@ def check_sums(base: Path, report: Report, resource_paths: frozenset[str] = froz
     except UnicodeDecodeError as exc:
         report.add("checksum-error", f"expected UTF-8 text, found {exc.reason}", file="SHA256SUMS")
         return
-    listed: set[str] = set()
+    hashed: dict[str, str] = {}  # a file listed again is compared, not hashed again
     for n, line in enumerate(text.splitlines(), start=1):
-        rel = line.partition("  ")[2]
-        if rel in listed:  # hashing one file again and again would only cost time
-            report.add(
-                "checksum-error",
-                f"SHA256SUMS line {n}: expected each file once, found {rel!r} again",
-                file="SHA256SUMS",
-            )
-            continue
-        listed.add(rel)
-        _check_sum_line(base, n, line, report, resource_paths)
+        _check_sum_line(base, n, line, report, resource_paths, hashed)
 
 
 def sums_limit(base: Path) -> int:
@@ -183,8 +175,14 @@ def sums_limit(base: Path) -> int:
     return SUMS_LINE_BYTES * max(1, files)
 
 
-def _check_sum_line(base: Path, n: int, line: str, report: Report, known: frozenset[str]) -> None:
+def _check_sum_line(
+    base: Path, n: int, line: str, report: Report, known: frozenset[str], hashed: dict[str, str]
+) -> None:
     digest, _, rel = line.partition("  ")
+    if rel in hashed:
+        if hashed[rel] != digest:
+            _mismatch(report, n, rel, digest, hashed[rel])
+        return
     path = safe_path(base, rel)
     size, kind = regular_size(path) if path is not None else (None, "unsafe")
     if path is None or size is None:
@@ -204,10 +202,12 @@ def _check_sum_line(base: Path, n: int, line: str, report: Report, known: frozen
             file=rel,
         )
         return
-    found = _hash_file(path)
+    found = hashed[rel] = _hash_file(path)
     if found != digest:
-        report.add(
-            "checksum-error",
-            f"expected sha256 {digest} (SHA256SUMS line {n}), found {found}",
-            file=rel,
-        )
+        _mismatch(report, n, rel, digest, found)
+
+
+def _mismatch(report: Report, n: int, rel: str, digest: str, found: str) -> None:
+    report.add(
+        "checksum-error", f"expected sha256 {digest} (SHA256SUMS line {n}), found {found}", file=rel
+    )
