@@ -56,3 +56,19 @@ def test_table_columns_are_derived_once_and_immutable() -> None:
     assert isinstance(table.columns, tuple) and table.columns is table.columns
     assert table.column_names == tuple(c.name for c in table.columns)
     assert table.column_names is table.column_names  # cached
+
+
+def test_the_corpus_releases_its_raw_yaml_after_the_rows_are_made() -> None:
+    from sinopak.pipeline.checks import check
+    from sinopak.pipeline.corpus import load_corpus
+    from sinopak.pipeline.rows import build_rows
+
+    corpus = load_corpus(ROOT / "seeds")
+    errors, dating = check(corpus)
+    assert not errors
+    before = build_rows(corpus, dating)
+    assert corpus.records[0].line_of() is not None
+    corpus.release_locations()
+    assert all(r.located.value is None and r.located.lines == {} for r in corpus.records)
+    assert corpus.records[0].line_of() is None
+    assert build_rows(corpus, dating) == before  # rows never needed them

@@ -63,6 +63,7 @@ def stage(project: Project, *, frictionless: Scope = "all", progress: Progress =
         raise SeedErrors(errors)
     progress(STEPS[1])
     rows = build_rows(corpus, dating)
+    corpus.release_locations()
     progress(STEPS[2])
     project.scratch.mkdir(exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix="stage-", dir=project.scratch))

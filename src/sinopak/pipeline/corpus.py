@@ -42,6 +42,12 @@ class Corpus:
     documents: list[Document]
     records: list[Loaded]
 
+    def release_locations(self) -> None:
+        """Drop the raw YAML and its line numbers: after the rows are made, nothing reports a
+        seed's line any more, and the memory goes to writing and validating."""
+        for loaded in [*self.records, *(d.loaded for d in self.documents if d.loaded)]:
+            loaded.located.release()
+
     @property
     def sentences(self) -> dict[str, tuple[Document, Segment]]:
         return {s.sentence_id: (d, s) for d in self.documents for s in d.sentences}

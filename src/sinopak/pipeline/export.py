@@ -18,6 +18,7 @@ from ..schema.table_schema import MEDIATYPES, PROFILE, arrow_schema, table_schem
 from ..schema.tables import TABLES
 from .corpus import Corpus, Document
 from .dating import document_date
+from .jsontext import json_text
 
 FORMULA_NOTE = (
     "CSV injection guard (OWASP): a text cell beginning with = + - @ TAB or CR, after any "
@@ -86,9 +87,7 @@ def write_package(
     resources += [res for res, _ in sources]
     listed = [src for _, src in sources]
     descriptor = package_descriptor(corpus.package, version, listed, rows, resources)
-    (out / "datapackage.json").write_text(
-        json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    (out / "datapackage.json").write_text(json_text(descriptor), encoding="utf-8")
     return descriptor
 
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from . import croissant, web_annotations
+from .jsontext import json_text
 
 
 def dump(doc: dict[str, Any]) -> str:
     """Deterministic JSON text: keys in insertion order, two-space indent, final newline."""
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json_text(doc)
 
 
 def write_linked_data(

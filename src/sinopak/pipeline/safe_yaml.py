@@ -36,6 +36,12 @@ class Located:
         self.value = value
         self.lines = lines
 
+    def release(self) -> None:
+        """Forget the parsed values and lines (a large corpus holds millions of them) once
+        the records built from them are checked and turned into rows."""
+        self.value = None
+        self.lines = {}
+
     def line(self, path: Path_) -> int | None:
         """Line of `path`, or of its closest ancestor that has one."""
         while path:
