@@ -154,7 +154,7 @@ def test_a_text_longer_than_a_cell_stops_the_build_naming_where(tmp_path: Path) 
     rows["events"][1]["label"] = "x" * 40_000
     job = Background(tmp_path / "x.xlsx", rows, sinopak.datapackage())
     with pytest.raises(
-        BuildError, match=r"events, sheet row 3, column label: a text of 40000 char"
+        BuildError, match=r"events, sheet row 3, column label: a text of 40000 UTF-16 units"
     ):
         job.wait()
 
@@ -177,3 +177,31 @@ def test_the_background_workbook_is_the_one_written_in_process(tmp_path: Path) -
     rows = {t: sinopak.load(t) for t in sinopak.tables()}  # type: ignore[call-overload]
     Background(tmp_path / "a.xlsx", rows, sinopak.datapackage()).wait()
     assert (tmp_path / "a.xlsx").read_bytes() == XLSX.read_bytes()
+
+
+def test_astral_text_is_measured_in_utf16_units(tmp_path: Path) -> None:
+    rows = {t: sinopak.load(t) for t in sinopak.tables()}  # type: ignore[call-overload]
+    rows["events"][0]["label"] = "\U00020000" * 20_000  # 20,000 characters, 40,000 units
+    with pytest.raises(BuildError, match=r"row 2, column label: a text of 40000 UTF-16 units"):
+        write_workbook(tmp_path / "x.xlsx", rows, sinopak.datapackage())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<r>&</r>",
+        '<r></r></is></c><c r="B2"><f>1+1</f></c><c><is><r></r>',
+        "<r><t>bold?</t></r>",
+    ],
+)
+def test_text_shaped_like_rich_text_xml_is_written_as_plain_text(tmp_path: Path, text: str) -> None:
+    rows = {t: sinopak.load(t) for t in sinopak.tables()}  # type: ignore[call-overload]
+    rows["events"][0]["label"] = text
+    write_workbook(tmp_path / "x.xlsx", rows, sinopak.datapackage())
+    sheet = openpyxl.load_workbook(tmp_path / "x.xlsx")["events"]
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(row=2, column=header.index("label") + 1).value == text
+    assert [c.value for c in sheet[2]][: header.index("label")] == [
+        c.value for c in openpyxl.load_workbook(XLSX)["events"][2]
+    ][: header.index("label")]
+    assert sheet.max_column == len(header)  # no cell of its own added

@@ -127,6 +127,11 @@ def test_a_file_listed_again_in_sha256sums_is_hashed_once(
     first = sums.read_text().splitlines()[0]
     rel = first.partition("  ")[2]
     sums.write_text(sums.read_text() + "".join(first + "\n" for _ in range(50)))
+    digest = first.partition("  ")[0]
+    for spelling in ("./{}", "{}/", ".//{}", "./././{}"):  # one file, however it is written
+        sums.write_text(
+            sums.read_text() + f"{digest}  {spelling.format(first.partition('  ')[2])}\n"
+        )
     sums.write_text(sums.read_text() + f"{'0' * 64}  {rel}\n")  # and once with a wrong hash
     hashed: list[Path] = []
     real = files._hash_file

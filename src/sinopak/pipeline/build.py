@@ -108,7 +108,8 @@ def write_dist(
     pkg.mkdir()
     descriptor = write_package(pkg, rows, corpus, version)
     progress(STEPS[3])
-    workbook = Background(pkg / XLSX_NAME, rows, descriptor)  # forked before any pool starts
+    # forked before frictionless's pool starts; its temporary files stay in the stage folder
+    workbook = Background(pkg / XLSX_NAME, rows, descriptor, scratch=pkg.parent)
     pending = None
     try:
         if frictionless != "none":
@@ -213,7 +214,7 @@ def _check_definitions(project: Project, *, check_only: bool) -> None:
     from ..schema import table_defs
     from ..schema.tables import TABLES
 
-    if table_defs.TABLES == TABLES:
+    if list(table_defs.TABLES.items()) == list(TABLES.items()):  # the order counts too
         return
     if check_only:
         raise StaleError(

@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
-from ..errors import BuildError
+from ..errors import BuildError, SinopakError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -31,10 +31,11 @@ def cores() -> int:
 
 
 def map_in_order(
-    func: Callable[[T], R], items: Sequence[T], *, what: str, min_items: int = MIN_ITEMS
+    func: Callable[[T], R], items: Sequence[T], *, what: str, min_items: int | None = None
 ) -> list[R]:
     """[func(item) for item in items], on every core when there are many items. An exception
     `func` raises is raised here, the first in input order (as in the serial loop)."""
+    min_items = MIN_ITEMS if min_items is None else min_items
     workers = min(cores(), len(items) // max(1, min_items // 2))
     if (
         len(items) < min_items
@@ -51,3 +52,7 @@ def map_in_order(
         raise BuildError(
             f"{what}: a worker process stopped (crashed or was killed); run the build again"
         ) from None
+    except SinopakError:
+        raise
+    except Exception as exc:  # e.g. a result that cannot be pickled: no traceback for users
+        raise BuildError(f"{what}: {type(exc).__name__}: {exc}") from None

@@ -22,6 +22,7 @@ import yaml
 from ..errors import SeedError
 
 MAX_BYTES = 5_000_000
+MAX_DEPTH = 64  # records nest a few levels; deeper is refused (as JSON is), never recursed into
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()  # stateless for scalars: build it once
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -88,6 +89,8 @@ def _build(
     node: yaml.Node, path: Path_, lines: dict[Path_, int], display: str, seen: set[int]
 ) -> Any:
     line = node.start_mark.line + 1
+    if len(path) > MAX_DEPTH:
+        raise SeedError(f"YAML nested more than {MAX_DEPTH} levels", file=display, line=line)
     if id(node) in seen:
         raise SeedError(
             "YAML anchors and aliases are not allowed in seeds", file=display, line=line

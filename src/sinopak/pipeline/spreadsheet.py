@@ -11,8 +11,8 @@ zip is.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import multiprocessing
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path
@@ -30,16 +30,21 @@ MAX_ROWS = 1_048_576  # rows of a sheet, the header included: XlsxWriter would d
 # The document's created/modified timestamps: fixed, like the zip entries (no build time).
 FIXED_STAMP = dt.datetime(*FIXED_TIME)
 MIDNIGHT = dt.time()
+CHUNK = 1 << 20
 
 
 def write_workbook(
-    path: Path, rows: dict[str, list[dict[str, Any]]], descriptor: dict[str, Any]
+    path: Path,
+    rows: dict[str, list[dict[str, Any]]],
+    descriptor: dict[str, Any],
+    scratch: Path | None = None,
 ) -> None:
-    """Write the workbook of every table in `descriptor` (CSV resources) to `path`."""
+    """Write the workbook of every table in `descriptor` (CSV resources) to `path`; XlsxWriter's
+    temporary files go to a folder in `scratch` (default: the system's)."""
     import xlsxwriter
 
     tables = [r for r in descriptor["resources"] if r.get("format") == "csv"]
-    with tempfile.TemporaryDirectory(prefix="xlsx-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="xlsx-", dir=scratch) as tmp:
         raw = Path(tmp) / XLSX_NAME
         book = xlsxwriter.Workbook(
             str(raw),
@@ -70,7 +75,7 @@ def write_workbook(
                 rows[res["name"]],
             )
         book.close()
-        path.write_bytes(_deterministic(raw))
+        _deterministic(raw, path)
 
 
 class Background:
@@ -78,16 +83,20 @@ class Background:
     the largest of them: a quarter of a large build). `wait` raises its error as BuildError."""
 
     def __init__(
-        self, path: Path, rows: dict[str, list[dict[str, Any]]], descriptor: dict[str, Any]
+        self,
+        path: Path,
+        rows: dict[str, list[dict[str, Any]]],
+        descriptor: dict[str, Any],
+        scratch: Path | None = None,
     ) -> None:
         self.process: Any = None
         if "fork" not in multiprocessing.get_all_start_methods():
-            write_workbook(path, rows, descriptor)  # no fork here: in the build's own process
+            write_workbook(path, rows, descriptor, scratch)  # no fork: in the build's process
             return
         context = multiprocessing.get_context("fork")  # inherits the rows: nothing pickled
         self.receive, send = context.Pipe(duplex=False)
         self.process = context.Process(
-            target=_write_and_report, args=(path, rows, descriptor, send), daemon=True
+            target=_write_and_report, args=(path, rows, descriptor, scratch, send), daemon=True
         )
         self.process.start()
         send.close()
@@ -95,10 +104,15 @@ class Background:
     def wait(self) -> None:
         if self.process is None:
             return
-        try:
-            message = self.receive.recv()
-        except EOFError:  # it stopped before it could say anything
-            message = ""
+        message = ""
+        while not self.receive.poll(1.0):  # never wait on a process that is gone
+            if not self.process.is_alive():
+                break
+        else:
+            try:
+                message = self.receive.recv()
+            except EOFError:  # it stopped before it could say anything
+                message = ""
         self.process.join()
         if message or self.process.exitcode != 0:
             raise BuildError(
@@ -114,11 +128,15 @@ class Background:
 
 
 def _write_and_report(
-    path: Path, rows: dict[str, list[dict[str, Any]]], descriptor: dict[str, Any], send: Any
+    path: Path,
+    rows: dict[str, list[dict[str, Any]]],
+    descriptor: dict[str, Any],
+    scratch: Path | None,
+    send: Any,
 ) -> None:
     """In the forked process: write the workbook; send "" or what went wrong."""
     try:
-        write_workbook(path, rows, descriptor)
+        write_workbook(path, rows, descriptor, scratch)
     except SinopakError as exc:
         send.send(str(exc))
     except Exception as exc:  # reaches the build as a BuildError, not a traceback
@@ -177,7 +195,7 @@ def _about(
             if isinstance(value, int):
                 sheet.write_number(r, c, value, style)
             else:
-                sheet.write_string(r, c, value, style)
+                write_text(sheet, r, c, value, style, ABOUT_SHEET, "about")
 
 
 def _table(
@@ -210,31 +228,55 @@ def _table(
             if value is None:
                 continue  # an empty cell is a null
             if kind == "string":
-                if len(value) > MAX_CELL_TEXT:
-                    raise BuildError(
-                        f"{XLSX_NAME}: {table}, sheet row {r + 1}, column {name}: a text of "
-                        f"{len(value)} characters; a spreadsheet cell holds at most "
-                        f"{MAX_CELL_TEXT}"
-                    )
-                write_string(r, c, value, text)
+                if len(value) > MAX_CELL_TEXT // 2 or value.startswith("<r>"):
+                    write_text(sheet, r, c, value, text, table, name)  # the careful way
+                    continue
+                status = write_string(r, c, value, text)
             elif kind == "date":
-                write_datetime(r, c, dt.datetime.combine(value, MIDNIGHT), date)
+                status = write_datetime(r, c, dt.datetime.combine(value, MIDNIGHT), date)
             elif kind == "boolean":
-                write_boolean(r, c, value)
+                status = write_boolean(r, c, value)
             else:
-                write_number(r, c, value)
+                status = write_number(r, c, value)
+            if status:  # XlsxWriter says so instead of raising: out of range, cut short
+                raise _cell_error(table, r, name, f"XlsxWriter refused the cell ({status})")
 
 
-def _deterministic(raw: Path) -> bytes:
-    """The workbook's bytes with fixed entry times and modes: XlsxWriter's constant-memory
-    mode zips temporary files, whose modes (and times, through the local time zone) would
-    otherwise reach the zip. Members are copied in order, each deflated again."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w") as dst:
+def write_text(sheet: Any, r: int, c: int, value: str, style: Any, table: str, column: str) -> None:
+    """One text cell, refusing what a cell cannot hold and escaping what XlsxWriter would
+    otherwise take for its own markup: a text that starts with "<r>" and ends with "</r>" is
+    written as rich-text XML unescaped, so it goes in as a rich string of plain runs (XlsxWriter
+    wants at least three), which it escapes."""
+    units = len(value.encode("utf-16-le")) // 2  # Excel counts UTF-16 code units
+    if units > MAX_CELL_TEXT:
+        raise _cell_error(
+            table,
+            r,
+            column,
+            f"a text of {units} UTF-16 units; a cell holds at most {MAX_CELL_TEXT}",
+        )
+    if value.startswith("<r>") and value.endswith("</r>"):
+        status = sheet.write_rich_string(r, c, value[:1], value[1:2], value[2:], style)
+    else:
+        status = sheet.write_string(r, c, value, style)
+    if status:
+        raise _cell_error(table, r, column, f"XlsxWriter refused the cell ({status})")
+
+
+def _cell_error(table: str, r: int, column: str, problem: str) -> BuildError:
+    return BuildError(f"{XLSX_NAME}: {table}, sheet row {r + 1}, column {column}: {problem}")
+
+
+def _deterministic(raw: Path, target: Path) -> None:
+    """Re-pack the workbook into `target` with fixed entry times and modes: XlsxWriter's
+    constant-memory mode zips temporary files, whose modes (and times, through the local time
+    zone) would otherwise reach the zip. Members are streamed in order, deflated again."""
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(target, "w") as dst:
         for entry in src.infolist():
             info = zipfile.ZipInfo(entry.filename, date_time=FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            dst.writestr(info, src.read(entry), compresslevel=COMPRESSLEVEL)
-    return out.getvalue()
+            info._compresslevel = COMPRESSLEVEL  # type: ignore[attr-defined]  # as writestr does
+            with src.open(entry) as fin, dst.open(info, "w") as fout:
+                shutil.copyfileobj(fin, fout, CHUNK)

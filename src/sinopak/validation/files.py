@@ -179,9 +179,11 @@ def _check_sum_line(
     base: Path, n: int, line: str, report: Report, known: frozenset[str], hashed: dict[str, str]
 ) -> None:
     digest, _, rel = line.partition("  ")
-    if rel in hashed:
-        if hashed[rel] != digest:
-            _mismatch(report, n, rel, digest, hashed[rel])
+    pure = relative_path(rel)
+    key = pure.as_posix() if pure is not None else rel  # "./a", "a/" and "a" are one file
+    if key in hashed:
+        if hashed[key] != digest:
+            _mismatch(report, n, rel, digest, hashed[key])
         return
     path = safe_path(base, rel)
     size, kind = regular_size(path) if path is not None else (None, "unsafe")
@@ -202,7 +204,7 @@ def _check_sum_line(
             file=rel,
         )
         return
-    found = hashed[rel] = _hash_file(path)
+    found = hashed[key] = _hash_file(path)
     if found != digest:
         _mismatch(report, n, rel, digest, found)
 
