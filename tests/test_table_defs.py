@@ -83,3 +83,11 @@ def test_installed_table_defs_that_differ_ask_for_a_reinstall(
     _changed_defs(monkeypatch)  # and no source tree to regenerate into
     with pytest.raises(BuildError, match="reinstall sinopak"):
         build_module.build(Project(project))
+
+
+def test_a_new_table_order_counts_as_stale(monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
+    reordered = dict(reversed(list(tables.TABLES.items())))
+    assert reordered == tables.TABLES  # equal as dicts: only the order differs
+    monkeypatch.setattr(tables, "TABLES", reordered)
+    with pytest.raises(StaleError, match=r"schema/table_defs\.py"):
+        build_module.build(Project(project), check_only=True)
