@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from conftest import ROOT
 
-from sinopak.pipeline.jsontext import json_text
+from sinopak.pipeline.jsontext import json_bytes, json_text
 
 
 def reference(doc: Any) -> str:
@@ -20,6 +20,7 @@ def test_published_json_files_are_json_text_of_their_contents(name: str) -> None
     text = (ROOT / "dist" / name).read_text(encoding="utf-8")
     doc = json.loads(text)
     assert json_text(doc) == reference(doc) == text
+    assert json_bytes(doc) == (ROOT / "dist" / name).read_bytes()
 
 
 def test_escapes_empty_containers_and_numbers_match_the_standard_library() -> None:

@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from . import croissant, web_annotations
-from .jsontext import json_text
+from .jsontext import json_bytes
 
 
-def dump(doc: dict[str, Any]) -> str:
-    """Deterministic JSON text: keys in insertion order, two-space indent, final newline."""
-    return json_text(doc)
+def dump(doc: dict[str, Any]) -> bytes:
+    """Deterministic UTF-8 JSON: keys in insertion order, two-space indent, final newline."""
+    return json_bytes(doc)
 
 
 def write_linked_data(
@@ -21,9 +21,7 @@ def write_linked_data(
     texts: dict[str, str],
 ) -> None:
     """dist/croissant.json and dist/annotations.jsonld, from the descriptor and the rows."""
-    (pkg / croissant.FILE_NAME).write_text(
-        dump(croissant.croissant(descriptor, rows)), encoding="utf-8"
-    )
-    (pkg / web_annotations.FILE_NAME).write_text(
-        dump(web_annotations.annotation_collection(descriptor, rows, texts)), encoding="utf-8"
+    (pkg / croissant.FILE_NAME).write_bytes(dump(croissant.croissant(descriptor, rows)))
+    (pkg / web_annotations.FILE_NAME).write_bytes(
+        dump(web_annotations.annotation_collection(descriptor, rows, texts))
     )
