@@ -37,6 +37,14 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture
+def dist(tmp_path: Path) -> Path:
+    """A copy of the published dist/ that a test may corrupt."""
+    copy = tmp_path / "dist"
+    shutil.copytree(ROOT / "dist", copy)
+    return copy
+
+
 def run(*args: str) -> Result:
     """Invoke the CLI in-process; exceptions are not swallowed into a passing result."""
     return CliRunner().invoke(main, list(args), catch_exceptions=True)

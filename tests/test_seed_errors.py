@@ -10,14 +10,16 @@ from conftest import run, tree_digest
 RECORDS = "seeds/records/d3da3a035377400c"
 
 
-def mutate(project: Path, rel: str, old: str, new: str, count: int = 1) -> int:
-    """Replace `old` by `new` in a seed file; return the 1-based line where it happened."""
+def mutate(project: Path, rel: str, old: str, new: str, count: int = 1, *, after: str = "") -> int:
+    """Replace `old` by `new` in a seed file (from the first `after` on, if given); return the
+    1-based line where it happened."""
     path = project / rel
     text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    line = text[: text.index(old)].count("\n") + 1
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
-    return line
+    start = text.index(after) if after else 0
+    assert old in text[start:], old
+    at = text.index(old, start)
+    path.write_text(text[:at] + text[at:].replace(old, new, count), encoding="utf-8")
+    return text[:at].count("\n") + 1
 
 
 def build_fails(project: Path, *expected: str) -> str:
@@ -137,13 +139,12 @@ def test_participant_that_is_not_an_entity(project: Path) -> None:
 
 
 def test_place_that_is_not_a_place(project: Path) -> None:
-    text = (project / f"{RECORDS}/events.yaml").read_text()
-    start = text.index("  - event_id: evt.shaheen-2011")
-    old = "    place_id: ent.pakistan\n"
-    offset = text.index(old, start)
-    line = text[:offset].count("\n") + 1
-    (project / f"{RECORDS}/events.yaml").write_text(
-        text[:offset] + "    place_id: ent.jf-17\n" + text[offset + len(old) :]
+    line = mutate(
+        project,
+        f"{RECORDS}/events.yaml",
+        "    place_id: ent.pakistan\n",
+        "    place_id: ent.jf-17\n",
+        after="  - event_id: evt.shaheen-2011",
     )
     build_fails(
         project,
@@ -214,12 +215,16 @@ def test_document_without_a_date_basis(project: Path) -> None:
 
 
 def test_metadata_basis_without_a_metadata_line(project: Path) -> None:
-    docs = project / "seeds" / "documents.yaml"
-    text = docs.read_text()
-    start = text.index("document_id: d53b39f11df785d3")
-    entry = text[start:].replace("    date_basis: text\n", "    date_basis: metadata\n", 1)
-    entry = entry.replace('    date_text: "KATHMANDU, NOVEMBER 29"\n    date: 2020-11-29\n', "", 1)
-    docs.write_text(text[:start] + entry)
+    entry = "document_id: d53b39f11df785d3"
+    docs = "seeds/documents.yaml"
+    mutate(project, docs, "    date_basis: text\n", "    date_basis: metadata\n", after=entry)
+    mutate(
+        project,
+        docs,
+        '    date_text: "KATHMANDU, NOVEMBER 29"\n    date: 2020-11-29\n',
+        "",
+        after=entry,
+    )
     build_fails(
         project,
         "seeds/documents.yaml:",
@@ -244,14 +249,13 @@ def test_claim_whose_phrase_is_not_in_its_quote(project: Path) -> None:
 
 
 def test_claim_that_points_at_a_missing_document(project: Path) -> None:
-    text = (project / f"{RECORDS}/events.yaml").read_text()
-    claim = text.index("      - text: March 2011")
-    old = "{sentence_id: d3da3a035377400c.s017, "
-    at = text.index(old, claim)
-    (project / f"{RECORDS}/events.yaml").write_text(
-        text[:at] + "{sentence_id: ffff0000.s001, " + text[at + len(old) :]
+    line = mutate(
+        project,
+        f"{RECORDS}/events.yaml",
+        "{sentence_id: d3da3a035377400c.s017, ",
+        "{sentence_id: ffff0000.s001, ",
+        after="      - text: March 2011",
     )
-    line = text[:at].count("\n") + 1
     build_fails(
         project,
         f"{RECORDS}/events.yaml:{line}: record evt.shaheen-2011/ffff0000.c1: field "

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 import typing
 from pathlib import Path
 
-import pytest
 from conftest import ROOT
 
 import sinopak
@@ -15,13 +13,6 @@ from sinopak import validation
 from sinopak.validation import Problem, Report
 from sinopak.validation.report import ProblemType
 from sinopak.validation.tables import schema_difference
-
-
-@pytest.fixture
-def dist(tmp_path: Path) -> Path:
-    copy = tmp_path / "dist"
-    shutil.copytree(ROOT / "dist", copy)
-    return copy
 
 
 def edit_descriptor(dist: Path, change: typing.Callable[[dict[str, typing.Any]], None]) -> None:

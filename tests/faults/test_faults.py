@@ -354,13 +354,6 @@ FAULTS: dict[str, tuple[Callable[[Path], None], Expect]] = {
 }
 
 
-@pytest.fixture
-def dist(tmp_path: Path) -> Path:
-    copy = tmp_path / "dist"
-    shutil.copytree(ROOT / "dist", copy)
-    return copy
-
-
 def matches(error: dict[str, Any], expect: Expect) -> bool:
     return all(error.get(k) == v for k, v in expect.items())
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import time
 from pathlib import Path
@@ -20,13 +19,6 @@ from sinopak.validation import frictionless_runner, validate
 from sinopak.validation.report import Report
 
 Rows = list[dict[str, Any]]
-
-
-@pytest.fixture
-def dist(tmp_path: Path) -> Path:
-    copy = tmp_path / "dist"
-    shutil.copytree(ROOT / "dist", copy)
-    return copy
 
 
 def die_on_events_parquet(descriptor_path: str, name: str) -> list[dict[str, Any]]:

@@ -8,7 +8,6 @@ import datetime as dt
 import http.server
 import json
 import os
-import shutil
 import threading
 import time
 import zipfile
@@ -19,7 +18,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT, run
+from conftest import run
 from corrupt import (
     descriptor,
     edit_bytes,
@@ -31,13 +30,6 @@ from corrupt import (
 )
 
 Change = Callable[[Path], Any]
-
-
-@pytest.fixture
-def dist(tmp_path: Path) -> Path:
-    copy = tmp_path / "dist"
-    shutil.copytree(ROOT / "dist", copy)
-    return copy
 
 
 def validate_json(*args: str) -> dict[str, Any]:

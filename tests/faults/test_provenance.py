@@ -5,7 +5,6 @@ three formats and rehashes)."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -148,13 +147,6 @@ FAULTS: dict[str, tuple[str, Callable[[Rows], Rows], dict[str, Any]]] = {
         {"resource": "documents", "field": "char_count"},
     ),
 }
-
-
-@pytest.fixture
-def dist(tmp_path: Path) -> Path:
-    copy = tmp_path / "dist"
-    shutil.copytree(ROOT / "dist", copy)
-    return copy
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
