@@ -14,9 +14,12 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import BuildError, SinopakError
+
+if TYPE_CHECKING:  # ForkContext exists only where fork does
+    from multiprocessing.context import ForkContext
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -30,6 +33,14 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def fork_context() -> ForkContext | None:
+    """The `fork` start method (children inherit the loaded code and data), or None where the
+    platform has none."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork")
+
+
 def map_in_order(
     func: Callable[[T], R], items: Sequence[T], *, what: str, min_items: int | None = None
 ) -> list[R]:
@@ -37,14 +48,10 @@ def map_in_order(
     `func` raises is raised here, the first in input order (as in the serial loop)."""
     min_items = MIN_ITEMS if min_items is None else min_items
     workers = min(cores(), len(items) // max(1, min_items // 2))
-    if (
-        len(items) < min_items
-        or workers < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    context = fork_context()
+    if len(items) < min_items or workers < 2 or context is None:
         return [func(item) for item in items]
     chunk = max(1, len(items) // (workers * 8))
-    context = multiprocessing.get_context("fork")
     try:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             return list(pool.map(func, items, chunksize=chunk))

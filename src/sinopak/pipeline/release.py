@@ -17,18 +17,26 @@ def zip_name(version: str) -> str:
     return f"sinopak-{version}.zip"
 
 
+def fixed_entry(name: str, *, stored: bool = False) -> zipfile.ZipInfo:
+    """A zip entry that carries nothing of the building machine: fixed time, mode 0644, unix,
+    deflated at COMPRESSLEVEL (or stored)."""
+    info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info.create_system = 3  # unix, whatever the building machine
+    if not stored:  # what ZipFile.writestr(..., compresslevel=) sets; ZipFile.open reads it too
+        info._compresslevel = COMPRESSLEVEL  # type: ignore[attr-defined]
+    return info
+
+
 def write_zip(folder: Path, version: str) -> Path:
     """Zip every file of `folder` (sorted, fixed timestamps and modes) into the folder itself."""
     target = folder / zip_name(version)
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != SUMS and p != target)
     with zipfile.ZipFile(target, "w") as zf:
         for path in files:
-            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), date_time=FIXED_TIME)
-            stored = path.suffix in STORED
-            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3  # unix, whatever the building machine
-            zf.writestr(info, path.read_bytes(), compresslevel=None if stored else COMPRESSLEVEL)
+            info = fixed_entry(path.relative_to(folder).as_posix(), stored=path.suffix in STORED)
+            zf.writestr(info, path.read_bytes())
     return target
 
 

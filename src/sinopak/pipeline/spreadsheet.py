@@ -11,7 +11,6 @@ zip is.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import shutil
 import tempfile
 import zipfile
@@ -19,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError, SinopakError
-from .release import COMPRESSLEVEL, FIXED_TIME
+from .parallel import fork_context
+from .release import FIXED_TIME, fixed_entry
 
 XLSX_NAME = "sinopak.xlsx"
 ABOUT_SHEET = "about"
@@ -90,10 +90,10 @@ class Background:
         scratch: Path | None = None,
     ) -> None:
         self.process: Any = None
-        if "fork" not in multiprocessing.get_all_start_methods():
+        context = fork_context()  # the child inherits the rows: nothing is pickled
+        if context is None:
             write_workbook(path, rows, descriptor, scratch)  # no fork: in the build's process
             return
-        context = multiprocessing.get_context("fork")  # inherits the rows: nothing pickled
         self.receive, send = context.Pipe(duplex=False)
         self.process = context.Process(
             target=_write_and_report, args=(path, rows, descriptor, scratch, send), daemon=True
@@ -273,10 +273,5 @@ def _deterministic(raw: Path, target: Path) -> None:
     zone) would otherwise reach the zip. Members are streamed in order, deflated again."""
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(target, "w") as dst:
         for entry in src.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            info._compresslevel = COMPRESSLEVEL  # type: ignore[attr-defined]  # as writestr does
-            with src.open(entry) as fin, dst.open(info, "w") as fout:
+            with src.open(entry) as fin, dst.open(fixed_entry(entry.filename), "w") as fout:
                 shutil.copyfileobj(fin, fout, CHUNK)
