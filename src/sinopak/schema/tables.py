@@ -2,8 +2,9 @@
 
 Each table is a sequence of column groups taken from the Pydantic models, so the models stay
 the single source of truth for names, types and descriptions; enumerated columns take their
-values and meanings from `vocabularies`. The row models (`row_model`) of the accessor's
-`sinopak.records` are derived from the same definitions.
+values and meanings from `vocabularies`. `TABLES` holds the result as plain data (`TableDef`),
+written by `sinopak build` into `table_defs` for validation. The row models (`row_model`) of
+the accessor's `sinopak.records` are derived from the same definitions.
 """
 
 from __future__ import annotations
