@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import shutil
 import threading
 from collections.abc import Iterator
@@ -25,6 +26,17 @@ def test_explorer_is_self_contained() -> None:
     assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
     assert "https://" not in html and "<link" not in html and " src=" not in html
     assert "default-src 'none'" in html  # the page may not fetch anything at all
+
+
+def test_explorer_data_is_canonical_json_of_every_record_and_span() -> None:
+    html = (ROOT / "dist" / "explorer.html").read_text(encoding="utf-8")
+    block = html.split('<script type="application/json" id="data">', 1)[1].split("</script>")[0]
+    text = block.replace("<\\/", "</")  # escaped so that no "</script>" ends the block early
+    data = json.loads(text)
+    # written by orjson: the same text as the standard library's sorted, compact form
+    assert text == json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert len(data["evidence"]) == len(sinopak.load("evidence"))
+    assert data["records"]["ent.nepal"]["table"] == "entities"
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):

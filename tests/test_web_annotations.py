@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,12 @@ from conftest import ROOT, run
 from pyld import jsonld
 
 import sinopak
-from sinopak.pipeline.web_annotations import EvidenceError, annotation_collection
+from sinopak.pipeline.jsontext import json_bytes
+from sinopak.pipeline.web_annotations import (
+    EvidenceError,
+    annotation_collection,
+    write_annotations,
+)
 
 DIST = ROOT / "dist"
 PATH = DIST / "annotations.jsonld"
@@ -193,12 +199,46 @@ def test_the_file_is_checked_for_drift(project: Path) -> None:
     assert "dist/annotations.jsonld" in result.output
 
 
-def test_a_record_without_evidence_is_an_error_naming_it() -> None:
+def _published() -> tuple[dict[str, Any], dict[str, str]]:
     rows = {name: sinopak.load(name) for name in sinopak.tables()}  # type: ignore[call-overload]
-    rows["evidence"] = [e for e in rows["evidence"] if e["record_id"] != "ent.nepal"]
     texts = {
         d["document_id"]: (DIST / d["source_path"]).read_text(encoding="utf-8")
         for d in rows["documents"]
     }
+    return rows, texts
+
+
+def _streamed(descriptor: dict[str, Any], rows: dict[str, Any], texts: dict[str, str]) -> bytes:
+    out = io.BytesIO()
+    write_annotations(out, descriptor, rows, texts)
+    return out.getvalue()
+
+
+def test_the_streamed_file_is_the_collection_as_indented_json() -> None:
+    rows, texts = _published()
+    streamed = _streamed(sinopak.datapackage(), rows, texts)
+    assert streamed == json_bytes(annotation_collection(sinopak.datapackage(), rows, texts))
+    assert streamed == PATH.read_bytes()
+    assert len(json.loads(streamed)["first"]["items"]) == len(rows["evidence"]) > 400
+
+
+def test_the_streamed_file_without_evidence_and_with_a_label_like_the_items_key() -> None:
+    rows: dict[str, Any] = {"evidence": [], "documents": [], "sentences": []}
+    descriptor = {"title": 'odd "items": [] title', "version": "1.0.0", "resources": []}
+    streamed = _streamed(descriptor, rows, {})
+    assert streamed == json_bytes(annotation_collection(descriptor, rows, {}))
+    assert json.loads(streamed)["first"]["items"] == []
+    rows, texts = _published()
+    descriptor = {**sinopak.datapackage(), "title": 'odd "items": [] title'}
+    streamed = _streamed(descriptor, rows, texts)
+    assert streamed == json_bytes(annotation_collection(descriptor, rows, texts))
+    assert json.loads(streamed)["label"].startswith('odd "items": [] title')
+
+
+def test_a_record_without_evidence_is_an_error_naming_it() -> None:
+    rows, texts = _published()
+    rows["evidence"] = [e for e in rows["evidence"] if e["record_id"] != "ent.nepal"]
     with pytest.raises(EvidenceError, match=r"ent\.nepal \(entities\)"):
         annotation_collection(sinopak.datapackage(), rows, texts)
+    with pytest.raises(EvidenceError, match=r"ent\.nepal \(entities\)"):
+        _streamed(sinopak.datapackage(), rows, texts)

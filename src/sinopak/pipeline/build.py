@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import BuildError, SeedErrors, StaleError
 from ..folders import replace_folder
+from ..gcpause import paused
 from ..validation import Scope, validate
 from ..validation.frictionless_runner import Pending
 from ..validation.frictionless_runner import start as start_frictionless
@@ -63,7 +64,8 @@ def stage(project: Project, *, frictionless: Scope = "all", progress: Progress =
         raise SeedErrors(errors)
     progress(STEPS[1])
     rows = build_rows(corpus, dating)
-    corpus.release_locations()
+    del dating
+    corpus.release_records()
     progress(STEPS[2])
     project.scratch.mkdir(exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix="stage-", dir=project.scratch))
@@ -145,7 +147,7 @@ def write_extras(
     """The dataset card, the provenance explorer, the SQLite database for Datasette, and the
     Croissant and Web Annotation files (the spreadsheet is written beside them: `write_dist`)."""
     from .card import card_text
-    from .explorer import explorer_html
+    from .explorer import write_explorer
     from .linked_data import write_linked_data
     from .sqlite import write_datasette
 
@@ -153,7 +155,8 @@ def write_extras(
     citation = corpus.package.cite(descriptor["version"])
     (pkg / "README.md").write_text(card_text(descriptor, rows, citation), encoding="utf-8")
     texts = {d.seed.document_id: d.source.text for d in corpus.documents}
-    (pkg / "explorer.html").write_text(explorer_html(descriptor, rows, texts), encoding="utf-8")
+    with (pkg / "explorer.html").open("w", encoding="utf-8", newline="") as page:
+        write_explorer(page, descriptor, rows, texts)
     write_linked_data(pkg, descriptor, rows, texts)
 
 
@@ -170,7 +173,7 @@ def build(
     Both record build/manifest.json when they succeed; check_only first consults it and
     stops early when it proves nothing changed (see `manifest`). Builds of one project run one
     at a time (`lock`): a second one waits."""
-    with build_lock(project):
+    with build_lock(project), paused():
         return _build(project, check_only=check_only, frictionless=frictionless, progress=progress)
 
 

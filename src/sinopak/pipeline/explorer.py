@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 from ..codec import to_json_value
 from ..schema.tables import RECORD_TABLES, TABLES
 from .corpus import citing_records
-from .render import render
+from .render import environment
 from .schemaorg import dataset, script_block
 
 TONES = ("hedged", "editorial")  # modalities the explorer marks in the text
@@ -136,92 +136,140 @@ def _timeline(events: list[dict[str, Any]], claims: list[dict[str, Any]]) -> dic
     }
 
 
-def explorer_html(
-    descriptor: dict[str, Any], rows: dict[str, list[dict[str, Any]]], texts: dict[str, str]
-) -> str:
-    """The explorer page: the articles with every evidence span, records and a timeline."""
+def write_explorer(
+    out: TextIO,
+    descriptor: dict[str, Any],
+    rows: dict[str, list[dict[str, Any]]],
+    texts: dict[str, str],
+) -> None:
+    """The explorer page: the articles with every evidence span, records and a timeline.
+
+    Written to `out` as it is rendered, article by article, and its data block record by
+    record: at 10,000 articles the page is 250 MB, and holding it (its data, every article's
+    pieces) whole cost gigabytes."""
     evidence = rows["evidence"]
-    records = _records(rows)
-    ev_index = _evidence_index(evidence, records)
     citing = citing_records((ev["sentence_id"], ev["record_id"]) for ev in evidence)
+    tone = {
+        r[KEY[t]]: r["modality"]
+        for t in RECORD_TABLES
+        for r in rows[t]
+        if r.get("modality") in TONES
+    }
+    record_of = {ev["evidence_id"]: ev["record_id"] for ev in evidence}
+    template = environment(html=True).get_template("explorer.html.j2")
+    pieces = template.generate(
+        dp=descriptor,
+        documents=_documents(rows, texts, tone, record_of, citing),
+        tables=RECORD_TABLES,
+        counts={t: len(rows[t]) for t in RECORD_TABLES},
+        timeline=_timeline(rows["events"], rows["date_claims"]),
+        payload=PAYLOAD,
+        jsonld=script_block(dataset(descriptor, rows)),
+    )
+    for piece in pieces:
+        if PAYLOAD in piece:
+            before, after = piece.split(PAYLOAD)
+            out.write(before)
+            for chunk in _payload(rows, citing):
+                out.write(chunk.replace("</", "<\\/"))  # no "</script>" may end the block
+            piece = after
+        out.write(piece)
+
+
+PAYLOAD = "\x00payload\x00"  # where the template puts the data block, written apart
+BATCH = 1000  # entries per write
+
+
+def _payload(rows: dict[str, list[dict[str, Any]]], citing: dict[str, Any]) -> Iterator[str]:
+    """The data block: every record (table, fields, modality, evidence ids), every span,
+    the records citing each sentence and each event's reports and claims, as the text
+    `json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)` (tested),
+    written a batch of entries at a time."""
+    import orjson  # lazy: only the build writes the explorer
+
+    records: dict[str, tuple[str, dict[str, Any]]] = {}
+    for table in RECORD_TABLES:
+        for r in rows[table]:
+            records[r[KEY[table]]] = (table, r)
+    spans: dict[str, list[str]] = {rid: [] for rid in records}
+    index: dict[str, dict[str, Any]] = {}
+    for ev in rows["evidence"]:
+        spans[ev["record_id"]].append(ev["evidence_id"])
+        index[ev["evidence_id"]] = ev
     related: dict[str, list[str]] = {}
     for table in ("reports", "date_claims"):
         for r in rows[table]:
             related.setdefault(r["event_id"], []).append(r[KEY[table]])
-    data = {"records": records, "evidence": ev_index, "citing": citing, "related": related}
-    payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return render(
-        "explorer.html.j2",
-        dp=descriptor,
-        documents=_documents(rows, texts, records, ev_index, citing),
-        tables=RECORD_TABLES,
-        counts={t: len(rows[t]) for t in RECORD_TABLES},
-        timeline=_timeline(rows["events"], rows["date_claims"]),
-        payload=payload.replace("</", "<\\/"),
-        jsonld=script_block(dataset(descriptor, rows)),
-    )
 
+    def record(rid: str) -> dict[str, Any]:
+        table, r = records[rid]
+        fields = {k: to_json_value(v) for k, v in r.items()}
+        return {
+            "table": table,
+            "fields": fields,
+            "evidence": spans[rid],
+            "modality": r.get("modality"),
+        }
 
-def _records(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """Every authored record by id: its table, fields, modality; evidence ids filled later."""
-    records: dict[str, Any] = {}
-    for table in RECORD_TABLES:
-        for r in rows[table]:
-            records[r[KEY[table]]] = {
-                "table": table,
-                "fields": {k: to_json_value(v) for k, v in r.items()},
-                "evidence": [],
-                "modality": r.get("modality"),
-            }
-    return records
-
-
-def _evidence_index(evidence: list[dict[str, Any]], records: dict[str, Any]) -> dict[str, Any]:
-    """Every span by evidence id; each record also lists its spans' ids."""
-    index = {}
-    for ev in evidence:
-        records[ev["record_id"]]["evidence"].append(ev["evidence_id"])
-        index[ev["evidence_id"]] = {
+    def span(eid: str) -> dict[str, Any]:
+        ev = index[eid]
+        return {
             "record": ev["record_id"],
             "sentence": ev["sentence_id"],
             "role": ev["role"],
             "quote": ev["quote"],
         }
-    return index
+
+    def entries(keys: list[str], value: Any) -> Iterator[str]:
+        for n in range(0, len(keys), BATCH):
+            yield ("," if n else "") + ",".join(
+                orjson.dumps(k).decode("utf-8")
+                + ":"
+                + orjson.dumps(value(k), option=orjson.OPT_SORT_KEYS).decode("utf-8")
+                for k in keys[n : n + BATCH]
+            )
+
+    sections = {
+        "citing": citing.__getitem__,
+        "evidence": span,
+        "records": record,
+        "related": related.__getitem__,
+    }
+    keys = {"citing": citing, "evidence": index, "records": records, "related": related}
+    for n, name in enumerate(sorted(sections)):
+        yield ("{" if n == 0 else "},") + f'"{name}":{{'
+        yield from entries(sorted(keys[name]), sections[name])
+    yield "}}"
 
 
 def _documents(
     rows: dict[str, list[dict[str, Any]]],
     texts: dict[str, str],
-    records: dict[str, Any],
-    ev_index: dict[str, Any],
+    tone: dict[str, Any],
+    record_of: dict[str, str],
     citing: dict[str, list[str]],
-) -> list[dict[str, Any]]:
-    """Each article as paragraphs of sentences, cut into pieces at evidence boundaries."""
-    tone = {rid: r["modality"] for rid, r in records.items() if r["modality"] in TONES}
+) -> Iterator[dict[str, Any]]:
+    """Each article as paragraphs of sentences, cut into pieces at evidence boundaries; made
+    one article at a time, as the page is written."""
     spans: dict[str, list[tuple[int, int, str]]] = {}
     for e in rows["evidence"]:
         spans.setdefault(e["sentence_id"], []).append((e["start"], e["end"], e["evidence_id"]))
     by_doc: dict[str, list[dict[str, Any]]] = {}
     for s in rows["sentences"]:
         by_doc.setdefault(s["document_id"], []).append(s)
-    documents = []
     for doc in rows["documents"]:
         text = texts[doc["document_id"]]
         paragraphs: dict[int, list[Any]] = {}
         for s in by_doc.get(doc["document_id"], []):
             pieces = _segments(text, s["start"], s["end"], spans.get(s["sentence_id"], []))
             for p in pieces:
-                here = {ev_index[i]["record"] for i in p["ids"].split()}
+                here = {record_of[i] for i in p["ids"].split()}
                 p["tone"] = " ".join(sorted({str(tone[r]) for r in here if r in tone}))
             count = len(citing.get(s["sentence_id"], []))
             view = {"id": s["sentence_id"], "kind": s["kind"], "pieces": pieces, "count": count}
             paragraphs.setdefault(s["paragraph"], []).append(view)
-        documents.append(
-            {
-                "doc": doc,
-                "metadata": text[: doc["body_start"]].strip(),
-                "paragraphs": [paragraphs[k] for k in sorted(paragraphs)],
-            }
-        )
-    return documents
+        yield {
+            "doc": doc,
+            "metadata": text[: doc["body_start"]].strip(),
+            "paragraphs": [paragraphs[k] for k in sorted(paragraphs)],
+        }

@@ -22,6 +22,5 @@ def write_linked_data(
 ) -> None:
     """dist/croissant.json and dist/annotations.jsonld, from the descriptor and the rows."""
     (pkg / croissant.FILE_NAME).write_bytes(dump(croissant.croissant(descriptor, rows)))
-    (pkg / web_annotations.FILE_NAME).write_bytes(
-        dump(web_annotations.annotation_collection(descriptor, rows, texts))
-    )
+    with (pkg / web_annotations.FILE_NAME).open("wb") as out:
+        web_annotations.write_annotations(out, descriptor, rows, texts)
