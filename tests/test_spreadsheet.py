@@ -22,7 +22,15 @@ from openpyxl.utils import get_column_letter
 import sinopak
 from sinopak.errors import BuildError
 from sinopak.pipeline import spreadsheet
-from sinopak.pipeline.spreadsheet import ABOUT_SHEET, XLSX_NAME, Background, write_workbook
+from sinopak.pipeline.export import write_parquet
+from sinopak.pipeline.spreadsheet import (
+    ABOUT_SHEET,
+    XLSX_NAME,
+    Background,
+    ParquetRows,
+    write_workbook,
+)
+from sinopak.schema.tables import TABLES
 
 XLSX = ROOT / "dist" / XLSX_NAME
 
@@ -34,6 +42,14 @@ def fields(table: str) -> list[dict[str, Any]]:
 
 def parquet_rows(table: str) -> list[dict[str, Any]]:
     return pq.ParquetFile(ROOT / "dist" / "parquet" / f"{table}.parquet").read().to_pylist()
+
+
+def staged(folder: Path, rows: dict[str, list[dict[str, Any]]]) -> Path:
+    """`rows` as the Parquet files of a package in `folder` (what Background reads)."""
+    (folder / "parquet").mkdir(parents=True)
+    for name, table in TABLES.items():
+        write_parquet(folder / "parquet" / f"{name}.parquet", table, rows[name])
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -152,31 +168,50 @@ def test_libreoffice_reads_every_sheet_with_the_published_values(tmp_path: Path)
 def test_a_text_longer_than_a_cell_stops_the_build_naming_where(tmp_path: Path) -> None:
     rows = {t: sinopak.load(t) for t in sinopak.tables()}  # type: ignore[call-overload]
     rows["events"][1]["label"] = "x" * 40_000
-    job = Background(tmp_path / "x.xlsx", rows, sinopak.datapackage())
+    job = Background(tmp_path / "x.xlsx", staged(tmp_path / "pkg", rows), sinopak.datapackage())
     with pytest.raises(
         BuildError, match=r"events, sheet row 3, column label: a text of 40000 UTF-16 units"
     ):
         job.wait()
 
 
-def test_a_killed_workbook_process_is_a_build_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def killed(*args: object) -> None:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-    monkeypatch.setattr(spreadsheet, "write_workbook", killed)
-    rows = {t: sinopak.load(t) for t in sinopak.tables()}  # type: ignore[call-overload]
-    job = spreadsheet.Background(tmp_path / "x.xlsx", rows, sinopak.datapackage())
+def test_a_killed_workbook_process_is_a_build_error(tmp_path: Path) -> None:
+    # every table a named pipe nobody writes to: the process blocks reading the first one
+    (tmp_path / "parquet").mkdir()
+    for table in sinopak.tables():
+        os.mkfifo(tmp_path / "parquet" / f"{table}.parquet")
+    job = spreadsheet.Background(tmp_path / "x.xlsx", tmp_path, sinopak.datapackage())
+    os.kill(job.process.pid, signal.SIGKILL)
     with pytest.raises(BuildError, match=r"the process writing it stopped \(exit code -9\)"):
         job.wait()
     assert not (tmp_path / "x.xlsx").exists()
 
 
+def test_the_workbook_process_is_not_forked_from_the_build(tmp_path: Path) -> None:
+    """A child forked from the build would share, and so copy, the build's memory."""
+    job = Background(tmp_path / "a.xlsx", ROOT / "dist", sinopak.datapackage())
+    parent = Path(f"/proc/{job.process.pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+    job.wait()
+    assert int(parent) != os.getpid()  # the fork server's child
+
+
 def test_the_background_workbook_is_the_one_written_in_process(tmp_path: Path) -> None:
-    rows = {t: sinopak.load(t) for t in sinopak.tables()}  # type: ignore[call-overload]
-    Background(tmp_path / "a.xlsx", rows, sinopak.datapackage()).wait()
+    # the process reads the published Parquet files; in process, the build's rows
+    Background(tmp_path / "a.xlsx", ROOT / "dist", sinopak.datapackage()).wait()
     assert (tmp_path / "a.xlsx").read_bytes() == XLSX.read_bytes()
+
+
+def test_parquet_rows_are_the_published_rows_read_in_batches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(spreadsheet.ParquetTable, "BATCH", 7)  # several batches per table
+    rows = ParquetRows(ROOT / "dist")
+    assert list(rows) == sorted(sinopak.tables())
+    for table in sinopak.tables():
+        assert len(rows[table]) == len(parquet_rows(table)) > 0
+        assert list(rows[table]) == list(rows[table]) == parquet_rows(table)
+    first = next(iter(rows["events"]))
+    assert first == sinopak.load("events")[0] and isinstance(first["date_end"], dt.date)
 
 
 def test_astral_text_is_measured_in_utf16_units(tmp_path: Path) -> None:

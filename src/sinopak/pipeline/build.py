@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import BuildError, SeedErrors, StaleError
 from ..folders import replace_folder
-from ..gcpause import paused
+from ..memory import give_back, paused_gc
 from ..validation import Scope, validate
 from ..validation.frictionless_runner import Pending
 from ..validation.frictionless_runner import start as start_frictionless
@@ -66,6 +66,7 @@ def stage(project: Project, *, frictionless: Scope = "all", progress: Progress =
     rows = build_rows(corpus, dating)
     del dating
     corpus.release_records()
+    give_back()
     progress(STEPS[2])
     project.scratch.mkdir(exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix="stage-", dir=project.scratch))
@@ -73,6 +74,7 @@ def stage(project: Project, *, frictionless: Scope = "all", progress: Progress =
     try:
         pending = write_dist(out / "dist", rows, corpus, project.version(), progress, frictionless)
         del rows, corpus  # written: the validation reads the files, and needs the memory
+        give_back()
         (out / "schema").mkdir()
         for name, text in schema_files().items():
             (out / "schema" / name).write_text(text, encoding="utf-8")
@@ -109,20 +111,23 @@ def write_dist(
 
     pkg.mkdir()
     descriptor = write_package(pkg, rows, corpus, version)
+    give_back()  # the Arrow tables of the Parquet files
     progress(STEPS[3])
-    # forked before frictionless's pool starts; its temporary files stay in the stage folder
-    workbook = Background(pkg / XLSX_NAME, rows, descriptor, scratch=pkg.parent)
-    pending = None
+    pending = workbook = None
     try:
-        if frictionless != "none":
+        if frictionless != "none":  # first: it starts the fork server with frictionless loaded
             pending = start_frictionless(pkg / "datapackage.json", descriptor, frictionless)
+        # from the same fork server; its temporary files stay in the stage folder
+        workbook = Background(pkg / XLSX_NAME, pkg, descriptor, scratch=pkg.parent)
         write_extras(pkg, rows, corpus, descriptor)
+        give_back()  # what the explorer, database and annotations were made of
         workbook.wait()
         progress(STEPS[4])
         write_release(pkg, version)
         progress(STEPS[5])
     except BaseException:
-        workbook.cancel()
+        if workbook is not None:
+            workbook.cancel()
         if pending is not None:
             pending.cancel()
         raise
@@ -173,7 +178,7 @@ def build(
     Both record build/manifest.json when they succeed; check_only first consults it and
     stops early when it proves nothing changed (see `manifest`). Builds of one project run one
     at a time (`lock`): a second one waits."""
-    with build_lock(project), paused():
+    with build_lock(project), paused_gc():
         return _build(project, check_only=check_only, frictionless=frictionless, progress=progress)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -11,6 +12,7 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no build
 COMPRESSLEVEL = 6
 STORED = (".xlsx",)  # already a deflated zip: stored as it is
 SUMS = "SHA256SUMS"
+CHUNK = 1 << 20
 
 
 def zip_name(version: str) -> str:
@@ -36,7 +38,9 @@ def write_zip(folder: Path, version: str) -> Path:
     with zipfile.ZipFile(target, "w") as zf:
         for path in files:
             info = fixed_entry(path.relative_to(folder).as_posix(), stored=path.suffix in STORED)
-            zf.writestr(info, path.read_bytes())
+            info.file_size = path.stat().st_size  # as writestr sets it: the same bytes
+            with path.open("rb") as src, zf.open(info, "w") as dest:
+                shutil.copyfileobj(src, dest, CHUNK)  # streamed: files reach 400 MB
     return target
 
 
@@ -44,7 +48,8 @@ def sums_text(folder: Path) -> str:
     """`sha256sum -c` compatible lines for every file except SHA256SUMS itself."""
     lines = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != SUMS):
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with path.open("rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
         lines.append(f"{digest}  {path.relative_to(folder).as_posix()}\n")
     return "".join(lines)
 

@@ -162,6 +162,7 @@ def load_records(seeds: Path) -> list[Loaded]:
             continue
         for kind, items in located.value.items():
             out.extend(_records_of_kind(kind, items, located, display, errors))
+        located.value = None  # the models hold the records now: keep only the lines
     if errors:
         raise SeedErrors(errors)
     return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..gcpause import paused
+from ..memory import paused_gc
 from .descriptor import check_profile, load_descriptor
 from .files import check_files, check_sums
 from .frictionless_runner import start as start_frictionless
@@ -56,7 +56,7 @@ def validate(
         target = data_dir()
     text = str(target)
     remote = text.startswith(("http://", "https://"))
-    with paused():  # millions of cells, no cycles: see gcpause
+    with paused_gc():  # millions of cells, no cycles: see memory
         if remote or (text.endswith(".zip") and not Path(text).is_dir()):
             return _validate_fetched(text, frictionless, timeout)
         return _validate_folder(Path(target), text, frictionless)
