@@ -84,3 +84,22 @@ def test_the_corpus_releases_its_records_after_the_rows_are_made() -> None:
     # rest of the package never needed what was dropped)
     assert [d.seed.document_id for d in docs][:1] == ["d3da3a035377400c"]
     assert docs[0].source.text.startswith(" date 2020-12-11 China and Pakistan")
+
+
+def test_lines_found_again_are_the_lines_read_at_once(tmp_path: Path) -> None:
+    for path in sorted((ROOT / "seeds" / "records").rglob("*.yaml"))[:5]:
+        eager = safe_yaml.load_yaml(path, path.name)
+        lazy = safe_yaml.load_yaml(path, path.name, lines=False)
+        assert lazy.value == eager.value and lazy.lines == {}  # nothing kept until asked
+        assert len(eager.lines) > 10
+        for where, line in eager.lines.items():
+            assert lazy.line(where) == line
+    changed = tmp_path / "x.yaml"
+    changed.write_text("events:\n- event_id: evt.a\n  label: A\n", encoding="utf-8")
+    lazy = safe_yaml.load_yaml(changed, "x.yaml", lines=False)
+    changed.write_text("\n\nevents:\n- event_id: evt.a\n  label: A\n", encoding="utf-8")
+    assert lazy.line(("events", 0, "label")) is None  # never a line of another text
+    lazy = safe_yaml.load_yaml(changed, "x.yaml", lines=False)
+    assert lazy.line(("events", 0, "label")) == 5
+    lazy.release()
+    assert lazy.line(("events", 0, "label")) is None  # released: not read again

@@ -14,6 +14,7 @@ Composing PyYAML's safe nodes gives plain values with their lines in a few dozen
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -31,20 +32,31 @@ Path_ = tuple[str | int, ...]
 
 
 class Located:
-    """Parsed YAML plus the 1-based line of every mapping key and sequence item."""
+    """Parsed YAML plus the 1-based line of every mapping key and sequence item.
 
-    def __init__(self, value: Any, lines: dict[Path_, int]) -> None:
+    A file read with `lines=False` keeps only its path and the hash of its text, and finds
+    the lines again (by reading it once more) the first time one is asked for: errors are
+    rare, and the lines of a large corpus took hundreds of megabytes to keep. A file changed
+    since then gives no line rather than a wrong one."""
+
+    def __init__(
+        self, value: Any, lines: dict[Path_, int], again: tuple[Path, str, str] | None = None
+    ) -> None:
         self.value = value
         self.lines = lines
+        self.again = again  # (path, display, sha256 of the text read) when lines are lazy
 
     def release(self) -> None:
         """Forget the parsed values and lines (a large corpus holds millions of them) once
         the records built from them are checked and turned into rows."""
         self.value = None
         self.lines = {}
+        self.again = None
 
     def line(self, path: Path_) -> int | None:
         """Line of `path`, or of its closest ancestor that has one."""
+        if self.again is not None:
+            self.lines, self.again = _lines_again(*self.again), None
         while path:
             if path in self.lines:
                 return self.lines[path]
@@ -52,13 +64,25 @@ class Located:
         return self.lines.get((), None)
 
 
+def _lines_again(path: Path, display: str, digest: str) -> dict[Path_, int]:
+    """The lines of a file read before, if it still has the same text; else none."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+            return {}
+        return _parse(text, display, lines=True)[1]
+    except (OSError, UnicodeDecodeError, SeedError):
+        return {}
+
+
 def _loader() -> type[yaml.SafeLoader]:
     loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return loader
 
 
-def load_yaml(path: Path, display: str) -> Located:
-    """Read one YAML file safely; raise SeedError naming the file and line on any problem."""
+def load_yaml(path: Path, display: str, *, lines: bool = True) -> Located:
+    """Read one YAML file safely; raise SeedError naming the file and line on any problem.
+    With `lines=False` the lines of its values are found again only when asked for."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -69,6 +93,15 @@ def load_yaml(path: Path, display: str) -> Located:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise SeedError(f"not valid UTF-8 at byte {exc.start}", file=display) from None
+    value, found = _parse(text, display, lines=lines)
+    if lines:
+        return Located(value, found)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Located(value, {}, (path, display, digest))
+
+
+def _parse(text: str, display: str, *, lines: bool) -> tuple[Any, dict[Path_, int]]:
+    """The plain values of a YAML text and (with `lines`) the line of each."""
     try:
         node = yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
@@ -77,16 +110,16 @@ def load_yaml(path: Path, display: str) -> Located:
         raise SeedError(f"malformed YAML: {exc.problem or exc}", file=display, line=line) from None
     except yaml.YAMLError as exc:
         raise SeedError(f"malformed YAML: {exc}", file=display) from None
-    lines: dict[Path_, int] = {}
+    found: dict[Path_, int] = {}
     if node is None:
-        return Located(None, lines)
-    lines[()] = node.start_mark.line + 1
-    value = _build(node, (), lines, display, set())
-    return Located(value, lines)
+        return None, found
+    found[()] = node.start_mark.line + 1
+    value = _build(node, (), found if lines else None, display, set())
+    return value, found
 
 
 def _build(
-    node: yaml.Node, path: Path_, lines: dict[Path_, int], display: str, seen: set[int]
+    node: yaml.Node, path: Path_, lines: dict[Path_, int] | None, display: str, seen: set[int]
 ) -> Any:
     line = node.start_mark.line + 1
     if len(path) > MAX_DEPTH:
@@ -115,13 +148,15 @@ def _build(
                 raise SeedError(
                     f"duplicate key {key!r}", file=display, line=key_node.start_mark.line + 1
                 )
-            lines[(*path, key)] = key_node.start_mark.line + 1
+            if lines is not None:
+                lines[(*path, key)] = key_node.start_mark.line + 1
             out[key] = _build(value_node, (*path, key), lines, display, seen)
         return out
     if isinstance(node, yaml.SequenceNode):
         items = []
         for i, item in enumerate(node.value):
-            lines[(*path, i)] = item.start_mark.line + 1
+            if lines is not None:
+                lines[(*path, i)] = item.start_mark.line + 1
             items.append(_build(item, (*path, i), lines, display, seen))
         return items
     if node.tag == STR_TAG:  # what SafeConstructor.construct_yaml_str returns, without its calls

@@ -171,7 +171,7 @@ def load_records(seeds: Path) -> list[Loaded]:
 def _parse(job: tuple[Path, str]) -> Located | SeedError:
     """One record file's YAML, or the problem that stops it being read (run in a worker)."""
     try:
-        return load_yaml(*job)
+        return load_yaml(*job, lines=False)  # found again for an error: see Located
     except SeedError as exc:
         return exc
 
