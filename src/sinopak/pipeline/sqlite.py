@@ -60,9 +60,9 @@ def write_sqlite(path: Path, rows: dict[str, list[dict[str, Any]]]) -> None:
             for name, table in TABLES.items():
                 cols = table.column_names
                 marks = ", ".join("?" for _ in cols)
-                con.executemany(
+                con.executemany(  # row by row from a generator: no copy of the table
                     f'INSERT INTO "{name}" VALUES ({marks})',
-                    [[to_json_value(r[c]) for c in cols] for r in rows[name]],
+                    ([to_json_value(r[c]) for c in cols] for r in rows[name]),
                 )
             con.execute(
                 "CREATE VIRTUAL TABLE sentences_fts USING fts5(text, content='sentences', "

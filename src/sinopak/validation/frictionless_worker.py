@@ -25,6 +25,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..memory import give_back
+
 Problem = dict[str, Any]
 
 
@@ -43,6 +45,12 @@ _references: dict[tuple[str, str, tuple[str, ...]], dict[str, Any]] = {}
 
 def validate_resource(descriptor_path: str, name: str) -> list[Problem]:
     """frictionless's problems with one resource of the package, as dicts for the report."""
+    problems = _problems(descriptor_path, name)
+    give_back()  # the worker waits for its next resource: what this one read goes back
+    return problems
+
+
+def _problems(descriptor_path: str, name: str) -> list[Problem]:
     import frictionless
 
     descriptor = _descriptor(descriptor_path)
