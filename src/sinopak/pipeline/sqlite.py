@@ -14,6 +14,9 @@ from ..schema.tables import TABLES
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "date": "TEXT", "boolean": "INTEGER"}
 DB_NAME = "sinopak.sqlite"
 METADATA_NAME = "sinopak.metadata.json"
+# Page cache: at 10,000 articles (a 128 MB database) 32 MiB wrote as fast as 256 MiB (8.8 s
+# and 8.9 s), and the build's peak memory is 230 MB lower.
+CACHE_MIB = 32
 
 
 def _create(table: str) -> str:
@@ -51,7 +54,7 @@ def write_sqlite(path: Path, rows: dict[str, list[dict[str, Any]]]) -> None:
         # scans its child tables (their key columns have no index): quadratic in the rows.
         con.execute("PRAGMA foreign_keys = OFF")
         con.execute("PRAGMA journal_mode = DELETE")
-        con.execute("PRAGMA cache_size = -262144")  # 256 MiB: the key indexes stay in memory
+        con.execute(f"PRAGMA cache_size = -{CACHE_MIB * 1024}")
         with con:
             # Keys are checked at commit (DEFERRABLE INITIALLY DEFERRED): events and
             # agreements refer to each other, so no insertion order satisfies immediate checks.
