@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import json
 import shutil
 import threading
@@ -37,6 +38,26 @@ def test_explorer_data_is_canonical_json_of_every_record_and_span() -> None:
     assert text == json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert len(data["evidence"]) == len(sinopak.load("evidence"))
     assert data["records"]["ent.nepal"]["table"] == "entities"
+
+
+def test_explorer_data_block_whatever_the_texts_hold() -> None:
+    from sinopak.pipeline.explorer import write_explorer
+
+    rows = {name: sinopak.load(name) for name in sinopak.tables()}  # type: ignore[call-overload]
+    odd = "\x00payload\x00 </script> \x00payload\x00"
+    rows["events"][0]["label"] += odd
+    texts = {
+        d["document_id"]: (ROOT / "dist" / d["source_path"]).read_text(encoding="utf-8")
+        for d in rows["documents"]
+    }
+    page = io.StringIO()
+    write_explorer(page, sinopak.datapackage(), rows, texts)
+    html = page.getvalue()
+    assert html.count('<script type="application/json" id="data">') == 1
+    block = html.split('<script type="application/json" id="data">', 1)[1].split("</script>")[0]
+    data = json.loads(block.replace("<\\/", "</"))
+    event = rows["events"][0]["event_id"]
+    assert data["records"][event]["fields"]["label"].endswith(odd)
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -45,8 +47,10 @@ def parquet_rows(table: str) -> list[dict[str, Any]]:
 
 
 def staged(folder: Path, rows: dict[str, list[dict[str, Any]]]) -> Path:
-    """`rows` as the Parquet files of a package in `folder` (what Background reads)."""
+    """`rows` as the Parquet files of a package in `folder`, with the published descriptor
+    (what Background reads)."""
     (folder / "parquet").mkdir(parents=True)
+    (folder / "datapackage.json").write_text(json.dumps(sinopak.datapackage()), encoding="utf-8")
     for name, table in TABLES.items():
         write_parquet(folder / "parquet" / f"{name}.parquet", table, rows[name])
     return folder
@@ -168,7 +172,7 @@ def test_libreoffice_reads_every_sheet_with_the_published_values(tmp_path: Path)
 def test_a_text_longer_than_a_cell_stops_the_build_naming_where(tmp_path: Path) -> None:
     rows = {t: sinopak.load(t) for t in sinopak.tables()}  # type: ignore[call-overload]
     rows["events"][1]["label"] = "x" * 40_000
-    job = Background(tmp_path / "x.xlsx", staged(tmp_path / "pkg", rows), sinopak.datapackage())
+    job = Background(tmp_path / "x.xlsx", staged(tmp_path / "pkg", rows))
     with pytest.raises(
         BuildError, match=r"events, sheet row 3, column label: a text of 40000 UTF-16 units"
     ):
@@ -177,28 +181,51 @@ def test_a_text_longer_than_a_cell_stops_the_build_naming_where(tmp_path: Path) 
 
 def test_a_killed_workbook_process_is_a_build_error(tmp_path: Path) -> None:
     # every table a named pipe nobody writes to: the process blocks reading the first one
-    (tmp_path / "parquet").mkdir()
+    staged(tmp_path, {t: [] for t in sinopak.tables()})
     for table in sinopak.tables():
+        (tmp_path / "parquet" / f"{table}.parquet").unlink()
         os.mkfifo(tmp_path / "parquet" / f"{table}.parquet")
-    job = spreadsheet.Background(tmp_path / "x.xlsx", tmp_path, sinopak.datapackage())
+    job = spreadsheet.Background(tmp_path / "x.xlsx", tmp_path)
     os.kill(job.process.pid, signal.SIGKILL)
     with pytest.raises(BuildError, match=r"the process writing it stopped \(exit code -9\)"):
         job.wait()
     assert not (tmp_path / "x.xlsx").exists()
 
 
-def test_the_workbook_process_is_not_forked_from_the_build(tmp_path: Path) -> None:
-    """A child forked from the build would share, and so copy, the build's memory."""
-    job = Background(tmp_path / "a.xlsx", ROOT / "dist", sinopak.datapackage())
-    parent = Path(f"/proc/{job.process.pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
-    job.wait()
-    assert int(parent) != os.getpid()  # the fork server's child
-
-
 def test_the_background_workbook_is_the_one_written_in_process(tmp_path: Path) -> None:
     # the process reads the published Parquet files; in process, the build's rows
-    Background(tmp_path / "a.xlsx", ROOT / "dist", sinopak.datapackage()).wait()
+    job = Background(tmp_path / "a.xlsx", ROOT / "dist")
+    cmdline = Path(f"/proc/{job.process.pid}/cmdline").read_bytes().split(b"\0")
+    job.wait()
     assert (tmp_path / "a.xlsx").read_bytes() == XLSX.read_bytes()
+    # a fresh interpreter: neither a fork of the build (it would share, then copy, the
+    # build's memory) nor a fork server's child (it would run the caller's script again)
+    assert cmdline[:2] == [sys.executable.encode(), b"-c"]
+    assert b"from sinopak.pipeline.spreadsheet import child" in cmdline[2]
+
+
+def test_a_script_without_a_main_guard_writes_the_workbook_once(tmp_path: Path) -> None:
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from sinopak.pipeline.spreadsheet import Background\n"
+        f"Background(Path({str(tmp_path / 'a.xlsx')!r}), Path({str(ROOT / 'dist')!r})).wait()\n"
+        "print('written')\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert (done.returncode, done.stdout) == (0, "written\n"), done.stderr
+    assert (tmp_path / "a.xlsx").read_bytes() == XLSX.read_bytes()
+
+
+def test_a_workbook_process_that_cannot_start_is_a_build_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
+    with pytest.raises(BuildError, match=r"sinopak\.xlsx: cannot start the process writing it"):
+        Background(tmp_path / "a.xlsx", ROOT / "dist")
 
 
 def test_parquet_rows_are_the_published_rows_read_in_batches(

@@ -242,3 +242,6 @@ def test_a_record_without_evidence_is_an_error_naming_it() -> None:
         annotation_collection(sinopak.datapackage(), rows, texts)
     with pytest.raises(EvidenceError, match=r"ent\.nepal \(entities\)"):
         _streamed(sinopak.datapackage(), rows, texts)
+    rows["evidence"] = []  # no evidence at all: records are named, nothing is written
+    with pytest.raises(EvidenceError, match=r"without evidence .*: ent\.aiwan-e-sadr \(entities\)"):
+        _streamed(sinopak.datapackage(), rows, texts)

@@ -15,9 +15,11 @@ records and after it writes the tables.
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 @contextmanager
@@ -35,18 +37,21 @@ def paused_gc() -> Iterator[None]:
 def give_back() -> None:
     """Return the memory freed so far to the system: pyarrow's pool (when pyarrow is loaded)
     and glibc's heap (`malloc_trim`; other C libraries keep theirs)."""
-    import ctypes
-    import ctypes.util
     import sys
 
     if "pyarrow" in sys.modules:  # never imported for this
         sys.modules["pyarrow"].default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
-    name = ctypes.util.find_library("c")
-    if name is None or not hasattr(ctypes, "CDLL"):
-        return
+
+@functools.cache
+def _malloc_trim() -> Any:
+    """glibc's malloc_trim, or None (musl, macOS, Windows)."""
+    import ctypes
+
     try:
-        trim = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):  # not glibc (musl, macOS): it keeps its own pools
-        return
-    trim(0)
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)
+    except (OSError, TypeError):  # no C library to load by that name (Windows)
+        return None

@@ -115,10 +115,10 @@ def write_dist(
     progress(STEPS[3])
     pending = workbook = None
     try:
-        if frictionless != "none":  # first: it starts the fork server with frictionless loaded
+        if frictionless != "none":
             pending = start_frictionless(pkg / "datapackage.json", descriptor, frictionless)
-        # from the same fork server; its temporary files stay in the stage folder
-        workbook = Background(pkg / XLSX_NAME, pkg, descriptor, scratch=pkg.parent)
+        # from the staged files; its temporary files stay in the stage folder
+        workbook = Background(pkg / XLSX_NAME, pkg, scratch=pkg.parent)
         write_extras(pkg, rows, corpus, descriptor)
         give_back()  # what the explorer, database and annotations were made of
         workbook.wait()

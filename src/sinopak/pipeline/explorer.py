@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import secrets
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -157,18 +158,20 @@ def write_explorer(
     }
     record_of = {ev["evidence_id"]: ev["record_id"] for ev in evidence}
     template = environment(html=True).get_template("explorer.html.j2")
+    # where the template puts the data block, written apart: a marker no data can hold
+    marker = f"\x00payload-{secrets.token_hex(16)}\x00"
     pieces = template.generate(
         dp=descriptor,
         documents=_documents(rows, texts, tone, record_of, citing),
         tables=RECORD_TABLES,
         counts={t: len(rows[t]) for t in RECORD_TABLES},
         timeline=_timeline(rows["events"], rows["date_claims"]),
-        payload=PAYLOAD,
+        payload=marker,
         jsonld=script_block(dataset(descriptor, rows)),
     )
     for piece in pieces:
-        if PAYLOAD in piece:
-            before, after = piece.split(PAYLOAD)
+        if marker in piece:
+            before, after = piece.split(marker)
             out.write(before)
             for chunk in _payload(rows, citing):
                 out.write(chunk.replace("</", "<\\/"))  # no "</script>" may end the block
@@ -176,7 +179,6 @@ def write_explorer(
         out.write(piece)
 
 
-PAYLOAD = "\x00payload\x00"  # where the template puts the data block, written apart
 BATCH = 1000  # entries per write
 
 

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import BuildError, SinopakError
 
-if TYPE_CHECKING:  # these contexts exist only where fork does
-    from multiprocessing.context import ForkContext, ForkServerContext
+if TYPE_CHECKING:  # ForkContext exists only where fork does
+    from multiprocessing.context import ForkContext
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -39,14 +39,6 @@ def fork_context() -> ForkContext | None:
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
     return multiprocessing.get_context("fork")
-
-
-def server_context() -> ForkServerContext | None:
-    """multiprocessing's fork server (children forked from a small process that has loaded
-    nothing of the build), or None where the platform has none."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return None
-    return multiprocessing.get_context("forkserver")
 
 
 def map_in_order(

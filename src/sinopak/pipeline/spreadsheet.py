@@ -20,7 +20,6 @@ from typing import Any
 
 from ..errors import BuildError, SinopakError
 from ..layout import resource_path
-from .parallel import server_context
 from .release import FIXED_TIME, fixed_entry
 
 XLSX_NAME = "sinopak.xlsx"
@@ -123,79 +122,78 @@ def write_workbook(
 
 
 class Background:
-    """The workbook of the package in `folder` (its Parquet tables), written by another
-    process while the build writes its other files (it is the largest of them: a quarter of a
-    large build). `wait` raises its error as BuildError.
+    """The workbook of the staged package in `folder` (its descriptor and Parquet tables),
+    written by a separate Python process while the build writes its other files (it is the
+    largest of them: a quarter of a large build). `wait` raises its error as BuildError.
 
-    The process starts from multiprocessing's fork server, not from the build, and reads the
-    published Parquet files rather than the build's rows: a child forked from the build shared
-    its pages, and every page either of them then wrote (the build goes on making the explorer,
-    the database...) was copied: 1.4 GB more at 10,000 articles."""
+    A fresh interpreter, neither a fork of the build (the two shared their pages, and every
+    page either then wrote was copied: 1.4 GB more at 10,000 articles) nor a child of
+    multiprocessing's fork server (which runs the caller's main script again: an unguarded
+    script calling `build` waited on its own build lock)."""
 
-    def __init__(
-        self,
-        path: Path,
-        folder: Path,
-        descriptor: dict[str, Any],
-        scratch: Path | None = None,
-    ) -> None:
-        self.process: Any = None
-        rows = ParquetRows(folder)
-        context = server_context()
-        if context is None:
-            write_workbook(path, rows, descriptor, scratch)  # no fork: in the build's process
-            return
-        self.receive, send = context.Pipe(duplex=False)
-        self.process = context.Process(
-            target=_write_and_report, args=(path, rows, descriptor, scratch, send), daemon=True
-        )
-        self.process.start()
-        send.close()
+    def __init__(self, path: Path, folder: Path, scratch: Path | None = None) -> None:
+        import os
+        import subprocess
+        import sys
+
+        src = str(Path(__file__).resolve().parents[2])  # where this sinopak is imported from
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")])),
+        }
+        code = "from sinopak.pipeline.spreadsheet import child; child()"
+        args = [sys.executable, "-c", code, str(path), str(folder), str(scratch or "")]
+        try:
+            self.process = subprocess.Popen(
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+            )
+        except OSError as exc:
+            raise BuildError(f"{XLSX_NAME}: cannot start the process writing it: {exc}") from None
 
     def wait(self) -> None:
-        if self.process is None:
+        said, errors = self.process.communicate()
+        code = self.process.returncode
+        if code == 0:
             return
-        message = ""
-        while not self.receive.poll(1.0):  # never wait on a process that is gone
-            if not self.process.is_alive():
-                break
-        else:
-            try:
-                message = self.receive.recv()
-            except EOFError:  # it stopped before it could say anything
-                message = ""
-        self.process.join()
-        if message or self.process.exitcode != 0:
-            raise BuildError(
-                message
-                or f"{XLSX_NAME}: the process writing it stopped (exit code "
-                f"{self.process.exitcode}); run the build again"
+        message = said.decode("utf-8", "replace").strip()
+        if not message:  # it stopped before it could say anything: killed, or no sinopak
+            last = errors.decode("utf-8", "replace").strip().splitlines()[-1:]
+            why = f": {last[0]}" if last else ""
+            message = (
+                f"{XLSX_NAME}: the process writing it stopped (exit code {code}){why}; "
+                "run the build again"
             )
+        raise BuildError(message)
 
     def cancel(self) -> None:
-        if self.process is not None and self.process.is_alive():
+        if self.process.poll() is None:
             self.process.kill()
-            self.process.join()
+        self.process.communicate()
 
 
-def _write_and_report(
-    path: Path,
-    rows: Rows,
-    descriptor: dict[str, Any],
-    scratch: Path | None,
-    send: Any,
-) -> None:
-    """In the forked process: write the workbook; send "" or what went wrong."""
+def child() -> None:
+    """The process `Background` starts (arguments: workbook, package folder, scratch folder or
+    ""): write the workbook; on failure print what went wrong and exit with 1."""
+    import json
+    import sys
+
+    path, folder, scratch = sys.argv[1:4]
     try:
-        write_workbook(path, rows, descriptor, scratch)
-    except SinopakError as exc:
-        send.send(str(exc))
+        descriptor = json.loads((Path(folder) / "datapackage.json").read_bytes())
+        rows = ParquetRows(Path(folder))
+        write_workbook(Path(path), rows, descriptor, Path(scratch) if scratch else None)
     except Exception as exc:  # reaches the build as a BuildError, not a traceback
-        send.send(f"{XLSX_NAME}: {type(exc).__name__}: {exc}")
-    else:
-        send.send("")
-    finally:
-        send.close()
+        message = (
+            str(exc)
+            if isinstance(exc, SinopakError)
+            else f"{XLSX_NAME}: {type(exc).__name__}: {exc}"
+        )
+        sys.stdout.buffer.write(message.encode("utf-8"))
+        raise SystemExit(1) from None
 
 
 def _about(

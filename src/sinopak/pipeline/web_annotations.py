@@ -12,6 +12,7 @@ IRIs are relative to the package folder, so they resolve against the files besid
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 from urllib.parse import quote
@@ -183,14 +184,16 @@ def write_annotations(
     import orjson  # lazy: only the build writes this file
 
     total = len(rows["evidence"])  # one Annotation per evidence row, or an error
+    items = annotation_items(descriptor, rows, texts)
+    first = next(items, None)  # checks every record's evidence, also when there is none
     head = json_bytes(_collection(descriptor, [], total))
-    empty = b'"items": []'
-    cut = head.rindex(empty)  # the last key of the document
-    if total == 0:
+    if first is None:
         out.write(head)
         return
+    empty = b'"items": []'
+    cut = head.rindex(empty)  # the last key of the document
     out.write(head[:cut] + b'"items": [\n')
-    for n, item in enumerate(annotation_items(descriptor, rows, texts)):
+    for n, item in enumerate(itertools.chain([first], items)):
         text = orjson.dumps(item, option=orjson.OPT_INDENT_2)
         out.write((b",\n" if n else b"") + ITEM_INDENT + text.replace(b"\n", b"\n" + ITEM_INDENT))
     out.write(b"\n" + ITEM_INDENT[2:] + b"]" + head[cut + len(empty) :])  # at the key's depth
