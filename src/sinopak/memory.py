@@ -5,12 +5,12 @@ no reference cycles, yet each full collection walks all of them: at 10,000 artic
 about 40% of reading the seeds, checking and making rows (measured: 52 s -> 29 s, 18 s -> 13 s,
 17 s -> 10 s). Plain reference counting still frees everything else at once; the few cycles
 made meanwhile (649 objects at 1,000 articles) are collected when the pause ends. A paused
-collector also keeps forked children (the workbook) from walking, and so copying, every page
-they inherited.
+collector also keeps forked children (the seed readers) from walking, and so copying, every
+page they inherited.
 
 Memory freed by Python is not always returned to the system (glibc keeps freed blocks for
-reuse, and pyarrow keeps its own pool); `give_back` returns it after the build drops its
-records and after it writes the tables.
+reuse, and pyarrow keeps its own pool); `give_back` returns it after each large step of the
+build and after each resource a frictionless worker validates.
 """
 
 from __future__ import annotations
