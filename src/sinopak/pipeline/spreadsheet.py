@@ -132,24 +132,21 @@ class Background:
     script calling `build` waited on its own build lock)."""
 
     def __init__(self, path: Path, folder: Path, scratch: Path | None = None) -> None:
-        import os
+        import json
         import subprocess
         import sys
 
-        src = str(Path(__file__).resolve().parents[2])  # where this sinopak is imported from
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")])),
-        }
-        code = "from sinopak.pipeline.spreadsheet import child; child()"
-        args = [sys.executable, "-c", code, str(path), str(folder), str(scratch or "")]
+        # the child imports what this process imports: its sys.path, in its order (a
+        # PYTHONPATH entry would come before the standard library)
+        code = (
+            "import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
+            "from sinopak.pipeline.spreadsheet import child; child()"
+        )
+        where = json.dumps(sys.path)
+        args = [sys.executable, "-c", code, where, str(path), str(folder), str(scratch or "")]
         try:
             self.process = subprocess.Popen(
-                args,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=env,
+                args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
             )
         except OSError as exc:
             raise BuildError(f"{XLSX_NAME}: cannot start the process writing it: {exc}") from None
@@ -176,12 +173,13 @@ class Background:
 
 
 def child() -> None:
-    """The process `Background` starts (arguments: workbook, package folder, scratch folder or
-    ""): write the workbook; on failure print what went wrong and exit with 1."""
+    """The process `Background` starts (arguments: the parent's sys.path as JSON, workbook,
+    package folder, scratch folder or ""): write the workbook; on failure print what went
+    wrong and exit with 1."""
     import json
     import sys
 
-    path, folder, scratch = sys.argv[1:4]
+    path, folder, scratch = sys.argv[2:5]
     try:
         descriptor = json.loads((Path(folder) / "datapackage.json").read_bytes())
         rows = ParquetRows(Path(folder))
