@@ -68,7 +68,7 @@ def _lines_again(path: Path, display: str, digest: str) -> dict[Path_, int]:
     """The lines of a file read before, if it still has the same text; else none."""
     try:
         text = path.read_text(encoding="utf-8")
-        if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+        if _digest(text) != digest:
             return {}
         return _parse(text, display, lines=True)[1]
     except (OSError, UnicodeDecodeError, SeedError):
@@ -96,8 +96,12 @@ def load_yaml(path: Path, display: str, *, lines: bool = True) -> Located:
     value, found = _parse(text, display, lines=lines)
     if lines:
         return Located(value, found)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Located(value, {}, (path, display, digest))
+    return Located(value, {}, (path, display, _digest(text)))
+
+
+def _digest(text: str) -> str:
+    """What a lazily located file's text is recognised by when its lines are wanted again."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _parse(text: str, display: str, *, lines: bool) -> tuple[Any, dict[Path_, int]]:

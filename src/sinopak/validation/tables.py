@@ -43,12 +43,13 @@ def check_tables(descriptor: dict[str, Any], files: dict[str, bytes], report: Re
             if fmt == "csv":
                 csv_rows = rows
             elif csv_rows is not None:
-                differences.append(format_difference(name, fmt, csv_rows, rows, resources))
+                difference = format_difference(name, fmt, csv_rows, rows, resources)
+                if difference is not None:
+                    differences.append(difference)
             del rows
         if read == len(FORMATS):
             for difference in differences:
-                if difference is not None:
-                    report.add("format-mismatch", **difference)
+                report.add("format-mismatch", **difference)
         if csv_rows is not None:
             typed[name] = csv_rows
             report.tables[name] = len(csv_rows)
