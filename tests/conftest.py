@@ -6,10 +6,12 @@ import hashlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
+import sinopak
 from sinopak.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,6 +55,16 @@ def run(*args: str) -> Result:
 @pytest.fixture
 def text() -> str:
     return SOURCE.read_text(encoding="utf-8")
+
+
+def published() -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
+    """Every published table's rows and each source text by document id, from dist/."""
+    rows = {name: sinopak.load(name) for name in sinopak.tables()}  # type: ignore[call-overload]
+    texts = {
+        d["document_id"]: (ROOT / "dist" / d["source_path"]).read_text(encoding="utf-8")
+        for d in rows["documents"]
+    }
+    return rows, texts
 
 
 def point_accessor_at(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, published
 
 import sinopak
 
@@ -43,13 +43,9 @@ def test_explorer_data_is_canonical_json_of_every_record_and_span() -> None:
 def test_explorer_data_block_whatever_the_texts_hold() -> None:
     from sinopak.pipeline.explorer import write_explorer
 
-    rows = {name: sinopak.load(name) for name in sinopak.tables()}  # type: ignore[call-overload]
+    rows, texts = published()
     odd = "\x00payload\x00 </script> \x00payload\x00"
     rows["events"][0]["label"] += odd
-    texts = {
-        d["document_id"]: (ROOT / "dist" / d["source_path"]).read_text(encoding="utf-8")
-        for d in rows["documents"]
-    }
     page = io.StringIO()
     write_explorer(page, sinopak.datapackage(), rows, texts)
     html = page.getvalue()

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urldefrag, urlparse
 from urllib.request import url2pathname
 
 import pytest
-from conftest import ROOT, run
+from conftest import ROOT, published, run
 from pyld import jsonld
 
 import sinopak
@@ -199,15 +199,6 @@ def test_the_file_is_checked_for_drift(project: Path) -> None:
     assert "dist/annotations.jsonld" in result.output
 
 
-def _published() -> tuple[dict[str, Any], dict[str, str]]:
-    rows = {name: sinopak.load(name) for name in sinopak.tables()}  # type: ignore[call-overload]
-    texts = {
-        d["document_id"]: (DIST / d["source_path"]).read_text(encoding="utf-8")
-        for d in rows["documents"]
-    }
-    return rows, texts
-
-
 def _streamed(descriptor: dict[str, Any], rows: dict[str, Any], texts: dict[str, str]) -> bytes:
     out = io.BytesIO()
     write_annotations(out, descriptor, rows, texts)
@@ -215,7 +206,7 @@ def _streamed(descriptor: dict[str, Any], rows: dict[str, Any], texts: dict[str,
 
 
 def test_the_streamed_file_is_the_collection_as_indented_json() -> None:
-    rows, texts = _published()
+    rows, texts = published()
     streamed = _streamed(sinopak.datapackage(), rows, texts)
     assert streamed == json_bytes(annotation_collection(sinopak.datapackage(), rows, texts))
     assert streamed == PATH.read_bytes()
@@ -228,7 +219,7 @@ def test_the_streamed_file_without_evidence_and_with_a_label_like_the_items_key(
     streamed = _streamed(descriptor, rows, {})
     assert streamed == json_bytes(annotation_collection(descriptor, rows, {}))
     assert json.loads(streamed)["first"]["items"] == []
-    rows, texts = _published()
+    rows, texts = published()
     descriptor = {**sinopak.datapackage(), "title": 'odd "items": [] title'}
     streamed = _streamed(descriptor, rows, texts)
     assert streamed == json_bytes(annotation_collection(descriptor, rows, texts))
@@ -236,7 +227,7 @@ def test_the_streamed_file_without_evidence_and_with_a_label_like_the_items_key(
 
 
 def test_a_record_without_evidence_is_an_error_naming_it() -> None:
-    rows, texts = _published()
+    rows, texts = published()
     rows["evidence"] = [e for e in rows["evidence"] if e["record_id"] != "ent.nepal"]
     with pytest.raises(EvidenceError, match=r"ent\.nepal \(entities\)"):
         annotation_collection(sinopak.datapackage(), rows, texts)
