@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, run, tree_digest
 
 from sinopak.pipeline.build import listing
@@ -75,3 +76,39 @@ def test_long_lists_of_problems_say_where_they_stop() -> None:
     assert "dist/f19, … and 5 more (only the first 20 shown)" in text
     assert "dist/f20" not in text
     assert listing("x", ["a", "b"], lines=True) == "x:\na\nb"
+
+
+def test_a_release_zip_that_cannot_be_written_fails_the_build_and_keeps_dist(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the zip is written by a thread beside the validation: its error still reaches the user
+    from sinopak.pipeline import release
+
+    def refuse(folder: Path, version: str) -> Path:
+        raise OSError(28, "No space left on device")
+
+    shutil.rmtree(project / "dist" / "csv")  # stale: the build would replace dist/
+    before = tree_digest(project / "dist")
+    monkeypatch.setattr(release, "write_zip", refuse)
+    result = run("build", "--root", str(project))
+    assert result.exit_code == 1
+    assert "cannot write the release zip: [Errno 28] No space left on device" in result.output
+    assert "Traceback" not in result.output
+    assert tree_digest(project / "dist") == before
+    assert not list((project / "build").glob("stage-*"))
+
+
+def test_the_release_is_listed_in_the_sums_and_checked(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SHA256SUMS is written after the zip thread and checked after it is written
+    from sinopak.pipeline import build, release
+
+    def wrong(folder: Path) -> None:
+        (folder / release.SUMS).write_text(release.sums_text(folder).replace("a", "b", 1))
+
+    monkeypatch.setattr(build, "write_sums", wrong)
+    result = run("build", "--root", str(project))
+    assert result.exit_code == 1 and "checksum" in result.output, result.output
+    sums = (ROOT / "dist" / release.SUMS).read_text()
+    assert "  sinopak-" in sums and ".zip\n" in sums

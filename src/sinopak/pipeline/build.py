@@ -16,6 +16,7 @@ from ..errors import BuildError, SeedErrors, StaleError
 from ..folders import replace_folder
 from ..memory import give_back, paused_gc
 from ..validation import Scope, validate
+from ..validation.files import check_sums
 from ..validation.frictionless_runner import Pending
 from ..validation.frictionless_runner import start as start_frictionless
 from . import manifest
@@ -31,7 +32,7 @@ from .generated import (
 )
 from .lock import build_lock
 from .project import Project
-from .release import write_release
+from .release import Zipping, write_sums
 from .rows import build_rows
 from .swap import differences, recover
 
@@ -41,8 +42,8 @@ STEPS = (
     "make rows",
     "write tables",
     "write card, explorer, SQLite, spreadsheet, Croissant, annotations",
-    "write release",
-    "validate",
+    "validate (the release zip written beside it)",
+    "collect frictionless's findings",
     "compare",
 )
 Progress = Callable[[str], None]
@@ -71,14 +72,25 @@ def stage(project: Project, *, frictionless: Scope = "all", progress: Progress =
     project.scratch.mkdir(exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix="stage-", dir=project.scratch))
     pending: Pending | None = None
+    zipping: Zipping | None = None
+    version = project.version()
     try:
-        pending = write_dist(out / "dist", rows, corpus, project.version(), progress, frictionless)
+        pending = write_dist(out / "dist", rows, corpus, version, progress, frictionless)
         del rows, corpus  # written: the validation reads the files, and needs the memory
         give_back()
         (out / "schema").mkdir()
         for name, text in schema_files().items():
             (out / "schema" / name).write_text(text, encoding="utf-8")
-        report = validate(out / "dist", frictionless="none")  # frictionless: already running
+        # the release zip is written by a thread while the package validates; SHA256SUMS,
+        # which lists the zip too, after both
+        zipping = Zipping(out / "dist", version)
+        try:
+            report = validate(out / "dist", frictionless="none")  # frictionless: already running
+        finally:
+            zipping.wait()
+        write_sums(out / "dist")
+        check_sums(out / "dist", report, resource_paths(out / "dist"))
+        progress(STEPS[5])
         running, pending = pending, None
         if running is not None:
             running.collect(report)
@@ -87,11 +99,21 @@ def stage(project: Project, *, frictionless: Scope = "all", progress: Progress =
             problems = [p.render() for p in report.problems]
             raise BuildError(listing("the built package does not validate", problems, lines=True))
     except BaseException:
+        if zipping is not None:
+            zipping.thread.join()  # it writes into the folder removed below
         if pending is not None:
             pending.cancel()
         shutil.rmtree(out, ignore_errors=True)
         raise
     return out
+
+
+def resource_paths(pkg: Path) -> frozenset[str]:
+    """The paths of the resources the staged descriptor lists."""
+    import json
+
+    descriptor = json.loads((pkg / "datapackage.json").read_bytes())
+    return frozenset(str(r.get("path")) for r in descriptor["resources"])
 
 
 def write_dist(
@@ -123,8 +145,6 @@ def write_dist(
         give_back()  # what the explorer, database and annotations were made of
         workbook.wait()
         progress(STEPS[4])
-        write_release(pkg, version)
-        progress(STEPS[5])
     except BaseException:
         if workbook is not None:
             workbook.cancel()

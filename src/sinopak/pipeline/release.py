@@ -12,7 +12,7 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no build
 COMPRESSLEVEL = 6
 STORED = (".xlsx",)  # already a deflated zip: stored as it is
 SUMS = "SHA256SUMS"
-CHUNK = 1 << 20
+CHUNK = 1 << 22  # 4 MiB: the zip thread takes the GIL once per chunk
 
 
 def zip_name(version: str) -> str:
@@ -54,6 +54,33 @@ def sums_text(folder: Path) -> str:
     return "".join(lines)
 
 
-def write_release(folder: Path, version: str) -> None:
-    write_zip(folder, version)
+def write_sums(folder: Path) -> None:
     (folder / SUMS).write_text(sums_text(folder), encoding="utf-8")
+
+
+class Zipping:
+    """`write_zip` in a thread, started at once: zlib and file reads release the GIL, so the
+    zip (a tenth of a large build) is written on another core while this process validates
+    the package. `wait` returns when it is written, raising what the thread raised."""
+
+    def __init__(self, folder: Path, version: str) -> None:
+        import threading
+
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(folder, version), daemon=True)
+        self.thread.start()
+
+    def _run(self, folder: Path, version: str) -> None:
+        from ..errors import BuildError
+
+        try:
+            write_zip(folder, version)
+        except OSError as exc:  # a full disk, say: the user's problem, said as one
+            self.error = BuildError(f"{zip_name(version)}: cannot write the release zip: {exc}")
+        except BaseException as exc:  # re-raised by wait, in the build's thread
+            self.error = exc
+
+    def wait(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
