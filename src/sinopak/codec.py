@@ -128,7 +128,16 @@ def _typed(kind: str, value: Any, row: int, field: str, *, from_text: bool) -> A
 
 
 def parse_json(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    """Rows of a JSON table (array of objects with exactly the schema's keys, in order)."""
+    """Rows of a JSON table (array of objects with exactly the schema's keys, in order).
+
+    Read column by column when every cell is as it should be (a published table); otherwise
+    row by row, which says where the first problem is (`_json_rows`)."""
+    rows = _json_columns(data, fields) if len(data) <= MAX_JSON_BYTES else None
+    return rows if rows is not None else _json_rows(data, fields)
+
+
+def _json_rows(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """`parse_json`, row by row and cell by cell, raising at the first problem."""
     names = [n for n, _ in fields]
     if len(data) > MAX_JSON_BYTES:
         raise CellError(
@@ -184,3 +193,48 @@ def parse_csv(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, Any]
             {n: _typed(k, c, i, n, from_text=True) for (n, k), c in zip(fields, cells, strict=True)}
         )
     return rows
+
+
+# JSON column by column: the same rows as `_json_rows` for a table without a problem, or None
+# (the caller then reads it row by row, which finds and names the first problem). A column of
+# dates is checked by one regular expression over its cells joined by newlines (a cell holding
+# a newline makes the count of lines differ: None).
+_DATE_LINES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?(?:\n(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?)*")
+
+
+def _texts_match(texts: list[str], lines: re.Pattern[str]) -> bool:
+    """Every text matches `lines` (one line each, the empty text included)."""
+    if not texts:
+        return True
+    joined = "\n".join(texts)
+    return joined.count("\n") == len(texts) - 1 and lines.fullmatch(joined) is not None
+
+
+def _json_columns(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, Any]] | None:
+    names = [n for n, _ in fields]
+    try:
+        rows = json.loads(data.decode("utf-8"), object_pairs_hook=_unique_keys)
+    except (ValueError, RecursionError):  # JSONLimitError (a repeated key) is a ValueError
+        return None
+    # every row an object with exactly the schema's keys, every value a scalar of its column's
+    # type (checked below): nested two deep, no more, without walking the values again
+    if type(rows) is not list or any(type(r) is not dict or list(r) != names for r in rows):
+        return None
+    for name, kind in fields:
+        column = [row[name] for row in rows]
+        present = [v for v in column if v is not None]
+        if kind == "date":
+            if {type(v) for v in present} - {str} or not _texts_match(present, _DATE_LINES):
+                return None
+            try:
+                dates = [None if v is None else dt.date.fromisoformat(v) for v in column]
+            except ValueError:
+                return None
+            for row, value in zip(rows, dates, strict=True):
+                row[name] = value
+        elif {type(v) for v in present} - {_JSON_TYPES.get(kind, str)}:
+            return None  # a bool is not an integer here: types are compared exactly
+    return rows
+
+
+_JSON_TYPES: dict[str, type] = {"integer": int, "boolean": bool, "string": str}
