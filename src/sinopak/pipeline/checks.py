@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from ..errors import SeedError
 from ..schema.models import Event, Evidence, Exclusion, Mention, Ref, Report, Statement
 from ..schema.tables import TABLES, unwrap
-from .corpus import Corpus, Document, Unit, citations, document_of, units
+from .corpus import Corpus, Document, Unit, attribute, citations, document_of, units
 from .dating import Dating, date_everything
 from .segment import Segment
 
@@ -160,7 +160,7 @@ def _reference_problem(value: str, ref: Ref, target: Unit | None) -> str | None:
         return None if target is not None else f"unknown record id {value!r}"
     if target is None or target.table != ref.table:
         return f"expected an id from table {ref.table}, found {value!r} (no such record)"
-    found = getattr(target.model, "entity_type", None)
+    found = attribute(target.model, "entity_type")
     if ref.types and found not in ref.types:
         return (
             f"expected an entity of type {' or '.join(ref.types)}, found {value!r} of "
@@ -227,7 +227,7 @@ def _check_verbatim(unit: Unit) -> Iterator[SeedError]:
     """Fields copied from the article appear word for word in one of the record's quotes."""
     quotes = [ev.quote for ev in unit.model.evidence]
     for field_name in VERBATIM:
-        verbatim = getattr(unit.model, field_name, None)
+        verbatim = attribute(unit.model, field_name)
         if isinstance(verbatim, str) and not any(verbatim in q for q in quotes):
             yield unit.error(
                 f"{field_name} must appear verbatim in the record's evidence; "
