@@ -112,3 +112,44 @@ def test_the_release_is_listed_in_the_sums_and_checked(
     assert result.exit_code == 1 and "checksum" in result.output, result.output
     sums = (ROOT / "dist" / release.SUMS).read_text()
     assert "  sinopak-" in sums and ".zip\n" in sums
+
+
+@pytest.mark.parametrize("scope", ["all", "csv", "none"])
+def test_frictionless_gets_every_table_of_its_scope_in_the_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch, scope: str
+) -> None:
+    """The CSV tables go to frictionless from an early descriptor (before the package's
+    exists), the JSON and Parquet tables (scope "all") from the package's descriptor."""
+    import json
+
+    from sinopak.pipeline import build
+    from sinopak.validation.frictionless_runner import Pending
+
+    given: list[tuple[str, str, dict[str, object]]] = []
+    submit = Pending.submit
+
+    def recording(
+        self: Pending, path: Path, resources: list[dict[str, object]], task: object = None
+    ) -> None:
+        descriptor = json.loads(path.read_bytes())
+        for res in resources:
+            declared = next(r for r in descriptor["resources"] if r["name"] == res["name"])
+            given.append((path.name, str(res["name"]), declared))
+        submit(self, path, resources, task)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Pending, "submit", recording)
+    shutil.rmtree(project / "dist" / "csv")  # stale: a full build
+    result = run("build", "--root", str(project), "--frictionless", scope)
+    assert result.exit_code == 0, result.output
+    published = json.loads((project / "dist" / "datapackage.json").read_bytes())["resources"]
+    tables = {r["name"]: r for r in published}  # the sources' texts too
+    expected = {n for n, r in tables.items() if scope == "all" or r["format"] == "csv"}
+    assert len(expected) == (len(published) if scope == "all" else 18)
+    assert {name for _, name, _ in given} == (expected if scope != "none" else set())
+    assert len(given) == len({name for _, name, _ in given})  # each once
+    for file, name, declared in given:
+        if tables[name]["format"] == "csv":  # the early descriptor: paths from the stage folder
+            assert file == build.EARLY_DESCRIPTOR
+            assert declared == {**tables[name], "path": "dist/" + str(tables[name]["path"])}
+        else:
+            assert (file, declared) == ("datapackage.json", tables[name])

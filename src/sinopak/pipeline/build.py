@@ -14,15 +14,16 @@ from typing import Any
 
 from ..errors import BuildError, SeedErrors, StaleError
 from ..folders import replace_folder
+from ..layout import FORMATS
 from ..memory import give_back, paused_gc
 from ..validation import Scope, validate
 from ..validation.files import check_sums
-from ..validation.frictionless_runner import Pending
+from ..validation.frictionless_runner import Pending, selected
 from ..validation.frictionless_runner import start as start_frictionless
 from . import manifest
 from .checks import check
 from .corpus import Corpus, load_corpus
-from .export import write_package
+from .export import finish_package, package_descriptor, write_format
 from .generated import (
     TABLE_DEFS_MODULE,
     schema_files,
@@ -126,21 +127,33 @@ def write_dist(
 ) -> Pending | None:
     """Every file of the published package, in the new folder `pkg`.
 
-    Once the tables and the descriptor are written (nothing after changes them), frictionless
-    starts on them in worker processes (unless `frictionless` is "none") while the other files
-    are written; the caller collects its problems."""
+    The CSV tables are written first: frictionless starts on them in worker processes (unless
+    `frictionless` is "none") from a descriptor of the CSV tables alone, then the Parquet
+    tables, from which a separate process writes the workbook, while this one writes the JSON
+    tables, the descriptor (with the same CSV resources: the same dicts) and the other files.
+    With `frictionless` "all", the JSON and Parquet tables are given to the workers once the
+    descriptor exists. Nothing changes a file once written; the caller collects the problems."""
     from .spreadsheet import XLSX_NAME, Background
 
     pkg.mkdir()
-    descriptor = write_package(pkg, rows, corpus, version)
-    give_back()  # the Arrow tables of the Parquet files
-    progress(STEPS[3])
     pending = workbook = None
     try:
+        tables = {fmt: write_format(pkg, rows, fmt) for fmt in ("csv",)}
+        early = pkg.parent / EARLY_DESCRIPTOR
+        write_early_descriptor(early, pkg, corpus, version, rows, tables["csv"])
         if frictionless != "none":
-            pending = start_frictionless(pkg / "datapackage.json", descriptor, frictionless)
+            pending = start_frictionless(early, {"resources": tables["csv"]}, "csv")
+        tables["parquet"] = write_format(pkg, rows, "parquet")
+        give_back()  # the Arrow tables of the Parquet files
         # from the staged files; its temporary files stay in the stage folder
-        workbook = Background(pkg / XLSX_NAME, pkg, scratch=pkg.parent)
+        workbook = Background(pkg / XLSX_NAME, pkg, scratch=pkg.parent, descriptor=early)
+        tables["json"] = write_format(pkg, rows, "json")
+        resources = [res for fmt in FORMATS for res in tables[fmt]]
+        descriptor = finish_package(pkg, rows, corpus, version, resources)
+        progress(STEPS[3])
+        if pending is not None and frictionless == "all":
+            later = [r for r in selected(descriptor, "all") if r.get("format") != "csv"]
+            pending.submit(pkg / "datapackage.json", later)
         write_extras(pkg, rows, corpus, descriptor)
         give_back()  # what the explorer, database and annotations were made of
         workbook.wait()
@@ -152,6 +165,29 @@ def write_dist(
             pending.cancel()
         raise
     return pending
+
+
+# The descriptor of the staged CSV tables alone, beside the staged dist/ (never in it), that
+# frictionless and the workbook start from before the package's descriptor exists.
+EARLY_DESCRIPTOR = "early-datapackage.json"
+
+
+def write_early_descriptor(
+    path: Path,
+    pkg: Path,
+    corpus: Corpus,
+    version: str,
+    rows: dict[str, list[dict[str, Any]]],
+    csv_resources: list[dict[str, Any]],
+) -> None:
+    """The package's metadata and its CSV resources, their paths relative to `path`'s folder
+    (the staged dist/ is in it)."""
+    import json
+
+    inside = pkg.relative_to(path.parent).as_posix()
+    moved = [{**res, "path": f"{inside}/{res['path']}"} for res in csv_resources]
+    descriptor = package_descriptor(corpus.package, version, [], rows, moved)
+    path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
 
 
 MAX_LISTED = 20

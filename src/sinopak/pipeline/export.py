@@ -101,8 +101,19 @@ def write_package(
 ) -> dict[str, Any]:
     """Write every file of the data package into `out` (an empty folder) and the descriptor."""
     resources = write_tables(out, rows)
+    return finish_package(out, rows, corpus, version, resources)
+
+
+def finish_package(
+    out: Path,
+    rows: dict[str, list[dict[str, Any]]],
+    corpus: Corpus,
+    version: str,
+    resources: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """After the tables (`resources`, format by format): the sources and the descriptor."""
     sources = write_sources(out, corpus)
-    resources += [res for res, _ in sources]
+    resources = resources + [res for res, _ in sources]
     listed = [src for _, src in sources]
     descriptor = package_descriptor(corpus.package, version, listed, rows, resources)
     (out / "datapackage.json").write_text(json_text(descriptor), encoding="utf-8")
@@ -111,18 +122,24 @@ def write_package(
 
 def write_tables(out: Path, rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """Each table as CSV, JSON and Parquet; return their resources, format by format."""
+    return [res for fmt in FORMATS for res in write_format(out, rows, fmt)]
+
+
+def write_format(
+    out: Path, rows: dict[str, list[dict[str, Any]]], fmt: str
+) -> list[dict[str, Any]]:
+    """Each table in one format, in the folder `out`/`fmt`; return their resources."""
     resources: list[dict[str, Any]] = []
-    for fmt in FORMATS:
-        (out / fmt).mkdir()
-        for name, table in TABLES.items():
-            path = out / resource_path(name, fmt)
-            if fmt == "csv":
-                path.write_bytes(csv_bytes(table, rows[name]))
-            elif fmt == "json":
-                path.write_bytes(json_bytes(rows[name]))
-            else:
-                write_parquet(path, table, rows[name])
-            resources.append(table_resource(table, fmt, path))
+    (out / fmt).mkdir()
+    for name, table in TABLES.items():
+        path = out / resource_path(name, fmt)
+        if fmt == "csv":
+            path.write_bytes(csv_bytes(table, rows[name]))
+        elif fmt == "json":
+            path.write_bytes(json_bytes(rows[name]))
+        else:
+            write_parquet(path, table, rows[name])
+        resources.append(table_resource(table, fmt, path))
     return resources
 
 

@@ -192,16 +192,23 @@ def _sheet_data(
 
 
 class Background:
-    """The workbook of the staged package in `folder` (its descriptor and Parquet tables),
-    written by a separate Python process while the build writes its other files (it is one of
-    the largest of them). `wait` raises its error as BuildError.
+    """The workbook of the staged package in `folder` (its Parquet tables, and its descriptor
+    or the one at `descriptor`, which needs the package's metadata and CSV resources only: the
+    build starts this before the package's descriptor exists), written by a separate Python
+    process while the build writes its other files. `wait` raises its error as BuildError.
 
     A fresh interpreter, neither a fork of the build (the two shared their pages, and every
     page either then wrote was copied: 1.4 GB more at 10,000 articles) nor a child of
     multiprocessing's fork server (which runs the caller's main script again: an unguarded
     script calling `build` waited on its own build lock)."""
 
-    def __init__(self, path: Path, folder: Path, scratch: Path | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        folder: Path,
+        scratch: Path | None = None,
+        descriptor: Path | None = None,
+    ) -> None:
         import json
         import subprocess
         import sys
@@ -214,6 +221,7 @@ class Background:
         )
         where = json.dumps(sys.path)
         args = [sys.executable, "-c", code, where, str(path), str(folder), str(scratch or "")]
+        args.append(str(descriptor or ""))
         try:
             self.process = subprocess.Popen(
                 args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -244,14 +252,14 @@ class Background:
 
 def child() -> None:
     """The process `Background` starts (arguments: the parent's sys.path as JSON, workbook,
-    package folder, scratch folder or ""): write the workbook; on failure print what went
-    wrong and exit with 1."""
+    package folder, scratch folder or "", descriptor or ""): write the workbook; on failure
+    print what went wrong and exit with 1."""
     import json
     import sys
 
-    path, folder, scratch = sys.argv[2:5]
+    path, folder, scratch, described = sys.argv[2:6]
     try:
-        descriptor = json.loads((Path(folder) / "datapackage.json").read_bytes())
+        descriptor = json.loads(Path(described or Path(folder) / "datapackage.json").read_bytes())
         rows = ParquetRows(Path(folder))
         write_workbook(Path(path), rows, descriptor, Path(scratch) if scratch else None)
     except Exception as exc:  # reaches the build as a BuildError, not a traceback

@@ -47,6 +47,18 @@ class Pending:
     pool: ProcessPoolExecutor
     futures: list[tuple[dict[str, Any], Future[list[dict[str, Any]]]]]
 
+    def submit(
+        self, descriptor_path: Path, resources: list[dict[str, Any]], task: Task | None = None
+    ) -> None:
+        """Give the workers these resources of the package at `descriptor_path` too, largest
+        first (their problems are collected with the others')."""
+        from .frictionless_worker import validate_resource
+
+        path = str(descriptor_path.resolve())
+        run = task or validate_resource
+        ordered = sorted(resources, key=lambda r: -_size(r))
+        self.futures += [(res, self.pool.submit(run, path, res["name"])) for res in ordered]
+
     def cancel(self) -> None:
         """Stop waiting (the build failed before collecting): queued resources never start."""
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -100,8 +112,6 @@ def start(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from .frictionless_worker import validate_resource
-
     resources = selected(descriptor, scope)
     context: BaseContext
     if "forkserver" in multiprocessing.get_all_start_methods():
@@ -111,15 +121,13 @@ def start(
     else:  # no fork server (Windows): each worker imports what it needs
         context = multiprocessing.get_context("spawn")
     workers = max(1, min(os.cpu_count() or 1, len(resources)))
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    path = str(descriptor_path.resolve())
-    run = task or validate_resource
+    pending = Pending(ProcessPoolExecutor(max_workers=workers, mp_context=context), [])
     try:
-        futures = [(res, pool.submit(run, path, res["name"])) for res in resources]
+        pending.submit(descriptor_path, resources, task)
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        pending.cancel()
         raise
-    return Pending(pool, futures)
+    return pending
 
 
 def run_frictionless(
