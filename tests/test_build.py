@@ -84,7 +84,7 @@ def test_a_release_zip_that_cannot_be_written_fails_the_build_and_keeps_dist(
     # the zip is written by a thread beside the validation: its error still reaches the user
     from sinopak.pipeline import release
 
-    def refuse(folder: Path, version: str) -> Path:
+    def refuse(folder: Path, version: str, digests: object = None) -> Path:
         raise OSError(28, "No space left on device")
 
     shutil.rmtree(project / "dist" / "csv")  # stale: the build would replace dist/
@@ -104,7 +104,7 @@ def test_the_release_is_listed_in_the_sums_and_checked(
     # SHA256SUMS is written after the zip thread and checked after it is written
     from sinopak.pipeline import build, release
 
-    def wrong(folder: Path) -> None:
+    def wrong(folder: Path, known: object = None) -> None:
         (folder / release.SUMS).write_text(release.sums_text(folder).replace("a", "b", 1))
 
     monkeypatch.setattr(build, "write_sums", wrong)
@@ -153,3 +153,26 @@ def test_frictionless_gets_every_table_of_its_scope_in_the_build(
             assert declared == {**tables[name], "path": "dist/" + str(tables[name]["path"])}
         else:
             assert (file, declared) == ("datapackage.json", tables[name])
+
+
+def test_the_zip_reports_the_digests_of_what_it_zipped(tmp_path: Path) -> None:
+    """SHA256SUMS takes the digests the zip computed from the bytes it zipped: they are the
+    files' own, and the zip itself (not zipped) is hashed when the sums are written."""
+    import hashlib
+
+    from sinopak.pipeline import release
+
+    shutil.copytree(ROOT / "dist", tmp_path / "dist")
+    folder = tmp_path / "dist"
+    (folder / release.SUMS).unlink()
+    zipped = release.zip_name("9.9.9")
+    digests: dict[str, str] = {}
+    release.write_zip(folder, "9.9.9", digests)
+    files = {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+    assert digests == {name: d for name, d in files.items() if name != zipped}
+    assert len(digests) > 50 and zipped in files
+    assert release.sums_text(folder, digests) == release.sums_text(folder)

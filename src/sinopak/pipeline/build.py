@@ -89,7 +89,7 @@ def stage(project: Project, *, frictionless: Scope = "all", progress: Progress =
             report = validate(out / "dist", frictionless="none")  # frictionless: already running
         finally:
             zipping.wait()
-        write_sums(out / "dist")
+        write_sums(out / "dist", zipping.digests)
         check_sums(out / "dist", report, resource_paths(out / "dist"))
         progress(STEPS[5])
         running, pending = pending, None

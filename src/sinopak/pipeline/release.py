@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no build timestamp
@@ -31,31 +31,42 @@ def fixed_entry(name: str, *, stored: bool = False) -> zipfile.ZipInfo:
     return info
 
 
-def write_zip(folder: Path, version: str) -> Path:
-    """Zip every file of `folder` (sorted, fixed timestamps and modes) into the folder itself."""
+def write_zip(folder: Path, version: str, digests: dict[str, str] | None = None) -> Path:
+    """Zip every file of `folder` (sorted, fixed timestamps and modes) into the folder itself;
+    `digests` gets the sha256 of each file zipped (read once for both), by relative path."""
     target = folder / zip_name(version)
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != SUMS and p != target)
     with zipfile.ZipFile(target, "w") as zf:
         for path in files:
-            info = fixed_entry(path.relative_to(folder).as_posix(), stored=path.suffix in STORED)
+            name = path.relative_to(folder).as_posix()
+            info = fixed_entry(name, stored=path.suffix in STORED)
             info.file_size = path.stat().st_size  # as writestr sets it: the same bytes
+            digest = hashlib.sha256()
             with path.open("rb") as src, zf.open(info, "w") as dest:
-                shutil.copyfileobj(src, dest, CHUNK)  # streamed: files reach 400 MB
+                while chunk := src.read(CHUNK):  # streamed: files reach 400 MB
+                    digest.update(chunk)
+                    dest.write(chunk)
+            if digests is not None:
+                digests[name] = digest.hexdigest()
     return target
 
 
-def sums_text(folder: Path) -> str:
-    """`sha256sum -c` compatible lines for every file except SHA256SUMS itself."""
+def sums_text(folder: Path, known: Mapping[str, str] | None = None) -> str:
+    """`sha256sum -c` compatible lines for every file except SHA256SUMS itself; the digests in
+    `known` (by relative path, just computed from the same bytes) are not computed again."""
     lines = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != SUMS):
-        with path.open("rb") as fh:
-            digest = hashlib.file_digest(fh, "sha256").hexdigest()
-        lines.append(f"{digest}  {path.relative_to(folder).as_posix()}\n")
+        name = path.relative_to(folder).as_posix()
+        digest = (known or {}).get(name)
+        if digest is None:
+            with path.open("rb") as fh:
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        lines.append(f"{digest}  {name}\n")
     return "".join(lines)
 
 
-def write_sums(folder: Path) -> None:
-    (folder / SUMS).write_text(sums_text(folder), encoding="utf-8")
+def write_sums(folder: Path, known: Mapping[str, str] | None = None) -> None:
+    (folder / SUMS).write_text(sums_text(folder, known), encoding="utf-8")
 
 
 class Zipping:
@@ -67,6 +78,7 @@ class Zipping:
         import threading
 
         self.error: BaseException | None = None
+        self.digests: dict[str, str] = {}  # of the files zipped, for SHA256SUMS
         self.thread = threading.Thread(target=self._run, args=(folder, version), daemon=True)
         self.thread.start()
 
@@ -74,7 +86,7 @@ class Zipping:
         from ..errors import BuildError
 
         try:
-            write_zip(folder, version)
+            write_zip(folder, version, self.digests)
         except OSError as exc:  # a full disk, say: the user's problem, said as one
             self.error = BuildError(f"{zip_name(version)}: cannot write the release zip: {exc}")
         except BaseException as exc:  # re-raised by wait, in the build's thread
