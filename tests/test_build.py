@@ -84,7 +84,7 @@ def test_a_release_zip_that_cannot_be_written_fails_the_build_and_keeps_dist(
     # the zip is written by a thread beside the validation: its error still reaches the user
     from sinopak.pipeline import release
 
-    def refuse(folder: Path, version: str, digests: object = None) -> Path:
+    def refuse(*args: object) -> Path:
         raise OSError(28, "No space left on device")
 
     shutil.rmtree(project / "dist" / "csv")  # stale: the build would replace dist/
@@ -110,8 +110,11 @@ def test_the_release_is_listed_in_the_sums_and_checked(
     monkeypatch.setattr(build, "write_sums", wrong)
     result = run("build", "--root", str(project))
     assert result.exit_code == 1 and "checksum" in result.output, result.output
-    sums = (ROOT / "dist" / release.SUMS).read_text()
+    monkeypatch.undo()  # a build as it is: its sums list the zip and hold for every file
+    assert run("build", "--root", str(project)).exit_code == 0
+    sums = (project / "dist" / release.SUMS).read_text()
     assert "  sinopak-" in sums and ".zip\n" in sums
+    assert sums == release.sums_text(project / "dist")
 
 
 @pytest.mark.parametrize("scope", ["all", "csv", "none"])
@@ -176,3 +179,35 @@ def test_the_zip_reports_the_digests_of_what_it_zipped(tmp_path: Path) -> None:
     assert digests == {name: d for name, d in files.items() if name != zipped}
     assert len(digests) > 50 and zipped in files
     assert release.sums_text(folder, digests) == release.sums_text(folder)
+
+
+def test_a_failing_validation_stops_the_zip_and_is_the_error_reported(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sinopak.pipeline import build, release
+
+    outcome: list[str] = []
+    write_zip = release.write_zip
+
+    def recorded(*args: object, **kwargs: object) -> Path:
+        try:
+            done = write_zip(*args, **kwargs)  # type: ignore[arg-type]
+        except BaseException as exc:
+            outcome.append(type(exc).__name__)
+            raise
+        outcome.append("finished")
+        return done
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("validation broke")
+
+    monkeypatch.setattr(release, "CHUNK", 16)  # a zip that would take a long while
+    monkeypatch.setattr(release, "write_zip", recorded)
+    monkeypatch.setattr(build, "validate", failing)
+    shutil.rmtree(project / "dist" / "csv")
+    before = tree_digest(project / "dist")
+    result = run("build", "--root", str(project))
+    assert result.exit_code == 3 and "RuntimeError: validation broke" in result.output
+    assert outcome == ["Cancelled"]  # stopped, not waited for
+    assert tree_digest(project / "dist") == before
+    assert not list((project / "build").glob("stage-*"))

@@ -49,6 +49,7 @@ BAD = {
     "object as value": '{"id": {"x": 1}, "day": null, "n": 1, "ok": true}',
     "array as value": '{"id": ["a"], "day": null, "n": 1, "ok": true}',
     "no such day": '{"id": "a", "day": "2020-02-30", "n": 1, "ok": true}',
+    "empty date": '{"id": "a", "day": "", "n": 1, "ok": true}',
     "basic date": '{"id": "a", "day": "20201211", "n": 1, "ok": true}',
     "week date": '{"id": "a", "day": "2020-W50-1", "n": 1, "ok": true}',
     "two dates in a cell": '{"id": "a", "day": "2020-12-11\\n2020-12-12", "n": 1, "ok": true}',

@@ -50,6 +50,28 @@ def test_a_killed_worker_is_a_problem_naming_the_resource(dist: Path) -> None:
     assert all(p.type == "frictionless-error" for p in report.problems)
 
 
+def test_resources_given_after_a_worker_died_are_problems_naming_them(dist: Path) -> None:
+    # the build gives JSON and Parquet to the workers after the CSV tables: a worker may
+    # have died by then (the pool is broken), and that is a problem, not a crash
+    descriptor = json.loads((dist / "datapackage.json").read_text())
+    events = [r for r in descriptor["resources"] if r["name"] == "events-parquet"]
+    pending = frictionless_runner.start(
+        dist / "datapackage.json", {"resources": events}, "all", task=die_on_events_parquet
+    )
+    for _, future in pending.futures:  # let the worker die
+        future.exception()
+    later = [r for r in descriptor["resources"] if r["name"] in ("posts-json", "events-json")]
+    pending.submit(dist / "datapackage.json", later, task=raise_on_posts)
+    report = Report("x")
+    pending.collect(report)
+    assert sorted((p.type, p.resource) for p in report.problems) == [
+        ("frictionless-error", "events-json"),
+        ("frictionless-error", "events-parquet"),
+        ("frictionless-error", "posts-json"),
+    ]
+    assert all("worker process stopped" in p.message for p in report.problems)
+
+
 def test_an_exception_in_a_worker_is_a_problem_naming_the_resource(dist: Path) -> None:
     descriptor = json.loads((dist / "datapackage.json").read_text())
     report = Report("x")

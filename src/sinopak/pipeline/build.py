@@ -85,10 +85,8 @@ def stage(project: Project, *, frictionless: Scope = "all", progress: Progress =
         # the release zip is written by a thread while the package validates; SHA256SUMS,
         # which lists the zip too, after both
         zipping = Zipping(out / "dist", version)
-        try:
-            report = validate(out / "dist", frictionless="none")  # frictionless: already running
-        finally:
-            zipping.wait()
+        report = validate(out / "dist", frictionless="none")  # frictionless: already running
+        zipping.wait()
         write_sums(out / "dist", zipping.digests)
         check_sums(out / "dist", report, resource_paths(out / "dist"))
         progress(STEPS[5])
@@ -101,7 +99,7 @@ def stage(project: Project, *, frictionless: Scope = "all", progress: Progress =
             raise BuildError(listing("the built package does not validate", problems, lines=True))
     except BaseException:
         if zipping is not None:
-            zipping.thread.join()  # it writes into the folder removed below
+            zipping.cancel()  # it writes into the folder removed below
         if pending is not None:
             pending.cancel()
         shutil.rmtree(out, ignore_errors=True)

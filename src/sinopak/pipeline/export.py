@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..codec import FORMULA_TRIGGERS, escape_formula, to_json_value
-from ..layout import FORMATS, resource_name, resource_path, size_key
+from ..layout import resource_name, resource_path, size_key
 from ..schema.columns import TableDef
 from ..schema.models import PackageSeed
 from ..schema.table_schema import MEDIATYPES, PROFILE, arrow_schema, table_schema
@@ -96,14 +96,6 @@ def file_facts(path: Path) -> tuple[int, str]:
     return len(data), "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def write_package(
-    out: Path, rows: dict[str, list[dict[str, Any]]], corpus: Corpus, version: str
-) -> dict[str, Any]:
-    """Write every file of the data package into `out` (an empty folder) and the descriptor."""
-    resources = write_tables(out, rows)
-    return finish_package(out, rows, corpus, version, resources)
-
-
 def finish_package(
     out: Path,
     rows: dict[str, list[dict[str, Any]]],
@@ -118,11 +110,6 @@ def finish_package(
     descriptor = package_descriptor(corpus.package, version, listed, rows, resources)
     (out / "datapackage.json").write_text(json_text(descriptor), encoding="utf-8")
     return descriptor
-
-
-def write_tables(out: Path, rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Each table as CSV, JSON and Parquet; return their resources, format by format."""
-    return [res for fmt in FORMATS for res in write_format(out, rows, fmt)]
 
 
 def write_format(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -31,9 +32,19 @@ def fixed_entry(name: str, *, stored: bool = False) -> zipfile.ZipInfo:
     return info
 
 
-def write_zip(folder: Path, version: str, digests: dict[str, str] | None = None) -> Path:
+class Cancelled(Exception):
+    """The zip was stopped before it was finished (`Zipping.cancel`)."""
+
+
+def write_zip(
+    folder: Path,
+    version: str,
+    digests: dict[str, str] | None = None,
+    stop: threading.Event | None = None,
+) -> Path:
     """Zip every file of `folder` (sorted, fixed timestamps and modes) into the folder itself;
-    `digests` gets the sha256 of each file zipped (read once for both), by relative path."""
+    `digests` gets the sha256 of each file zipped (read once for both), by relative path. Once
+    `stop` is set, raises Cancelled at the next chunk."""
     target = folder / zip_name(version)
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != SUMS and p != target)
     with zipfile.ZipFile(target, "w") as zf:
@@ -44,6 +55,8 @@ def write_zip(folder: Path, version: str, digests: dict[str, str] | None = None)
             digest = hashlib.sha256()
             with path.open("rb") as src, zf.open(info, "w") as dest:
                 while chunk := src.read(CHUNK):  # streamed: files reach 400 MB
+                    if stop is not None and stop.is_set():
+                        raise Cancelled
                     digest.update(chunk)
                     dest.write(chunk)
             if digests is not None:
@@ -72,13 +85,13 @@ def write_sums(folder: Path, known: Mapping[str, str] | None = None) -> None:
 class Zipping:
     """`write_zip` in a thread, started at once: zlib and file reads release the GIL, so the
     zip (a tenth of a large build) is written on another core while this process validates
-    the package. `wait` returns when it is written, raising what the thread raised."""
+    the package. `wait` returns when it is written, raising what the thread raised; `cancel`
+    stops it within a chunk, raising nothing (the build is already failing)."""
 
     def __init__(self, folder: Path, version: str) -> None:
-        import threading
-
         self.error: BaseException | None = None
         self.digests: dict[str, str] = {}  # of the files zipped, for SHA256SUMS
+        self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, args=(folder, version), daemon=True)
         self.thread.start()
 
@@ -86,7 +99,7 @@ class Zipping:
         from ..errors import BuildError
 
         try:
-            write_zip(folder, version, self.digests)
+            write_zip(folder, version, self.digests, self.stop)
         except OSError as exc:  # a full disk, say: the user's problem, said as one
             self.error = BuildError(f"{zip_name(version)}: cannot write the release zip: {exc}")
         except BaseException as exc:  # re-raised by wait, in the build's thread
@@ -96,3 +109,7 @@ class Zipping:
         self.thread.join()
         if self.error is not None:
             raise self.error
+
+    def cancel(self) -> None:
+        self.stop.set()
+        self.thread.join()

@@ -2,9 +2,11 @@
 
 Byte for byte what XlsxWriter's constant-memory mode writes for the same cells (inline
 strings, its escapes, its date serial numbers), which the tests check against XlsxWriter
-itself. XlsxWriter's per-cell Python (about 7 µs a cell) was a third of the CPU time of a
-build of 10,000 articles; no well-kept compiled xlsx writer exists on PyPI, so XlsxWriter still
-writes everything else of the workbook and these rows are spliced into its sheets.
+itself, with one intended difference: a text shaped like rich-text XML ("<r>…</r>"), which
+XlsxWriter would write unescaped as markup, is escaped like any other text. XlsxWriter's
+per-cell Python (about 7 µs a cell) was a third of the CPU time of a build of 10,000 articles;
+no well-kept compiled xlsx writer exists on PyPI, so XlsxWriter still writes everything else of
+the workbook and these rows are spliced into its sheets.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from typing import Any
 
 from ..errors import BuildError
 
+KINDS = ("string", "date", "integer", "boolean")  # the column types a cell is made for
 MAX_CELL_TEXT = 32_767  # Excel's limit, in UTF-16 code units
-# Python's `\\s` (what XlsxWriter tests for leading or trailing whitespace), for RE2
+# Python's `\s` (what XlsxWriter tests for leading or trailing whitespace), for RE2
 WHITESPACE = (
     "[\\t\\n\\x0b\\x0c\\r\\x1c-\\x20\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
     "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]"
@@ -24,7 +27,7 @@ WHITESPACE = (
 ESCAPE_LIKE = "_x[0-9a-fA-F]{4}_"  # a literal "_x0041_" gets its underscore escaped
 CONTROLS = [*range(0x00, 0x09), *range(0x0B, 0x20), 0xFFFE, 0xFFFF]  # written as _xHHHH_
 CONTROL_CLASS = "[\\x00-\\x08\\x0b-\\x1f\\x{fffe}\\x{ffff}]"
-SAFE_INTEGER = 2**53  # below this, "%.16G" of an integer is its decimal digits
+SAFE_INTEGER = 2**53  # strictly within ±this, "%.16G" of an integer is its decimal digits
 EXCEL_EPOCH_DAYS = 25_568  # 1899-12-31 (XlsxWriter's epoch) to 1970-01-01 (Arrow's)
 
 
@@ -36,50 +39,100 @@ class Styles:
     date: int
 
 
-def measure(batches: Iterator[Any], fields: Sequence[dict[str, Any]]) -> tuple[list[int], int]:
-    """The longest `str(value or "")` of each column (its name included), and how many rows
-    there are up to the last that is not empty (XlsxWriter writes no empty row)."""
+@dataclass
+class Measured:
+    """What writing a table's rows needs to know first: the longest `str(value or "")` of each
+    column (its name included), how many rows there are up to the last that is not empty
+    (XlsxWriter writes no empty row), and where the first text and the first date cell are
+    (row, column), which decides the order XlsxWriter numbers their formats in."""
+
+    widths: list[int]
+    rows: int = 0
+    first_text: tuple[int, int] | None = None
+    first_date: tuple[int, int] | None = None
+
+
+def measure(batches: Iterator[Any], fields: Sequence[dict[str, Any]], table: str) -> Measured:
+    """Measure a table's rows, refusing before anything is written a column type no cell is
+    made for and a text longer than a cell holds (the first in sheet order)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    longest = [len(f["name"]) for f in fields]
-    seen = rows = 0
+    for field in fields:
+        if field["type"] not in KINDS:
+            raise BuildError(
+                f"sinopak.xlsx: {table}, column {field['name']}: no cell for {field['type']}"
+            )
+    found = Measured([len(f["name"]) for f in fields])
+    seen = 0
     for batch in batches:
         written = None
+        firsts: dict[str, list[tuple[int, int]]] = {"string": [], "date": []}
+        too_long: list[tuple[int, int]] = []
         for c, field in enumerate(fields):
-            col = batch.column(c)
+            col = batch.column(field["name"])
             valid = pc.is_valid(col)
             written = valid if written is None else pc.or_(written, valid)
             kind = field["type"]
+            if kind in firsts:
+                where = pc.indices_nonzero(valid)
+                if len(where):
+                    firsts[kind].append((seen + where[0].as_py(), c))
             if kind == "date":
                 text = pc.if_else(valid, 10, 0)  # YYYY-MM-DD
             elif kind == "boolean":  # "True"; False counts as empty, as None does
                 text = pc.if_else(col, 4, 0)
             else:
-                if kind != "string":  # 0 counts as empty, as None does
+                if kind == "integer":  # 0 counts as empty, as None does
                     col = pc.if_else(pc.equal(col, 0), pa.scalar(None, col.type), col)
-                    col = pc.cast(col, pa.string()) if kind == "integer" else _texts(col)
+                    col = pc.cast(col, pa.string())
+                else:
+                    too_long += _too_long(col, seen, c)
                 text = pc.utf8_length(col)
             most = pc.max(text).as_py()
-            if most is not None and most > longest[c]:
-                longest[c] = most
+            if most is not None and most > found.widths[c]:
+                found.widths[c] = most
+        if too_long:
+            row, c = min(too_long)
+            value = batch.column(fields[c]["name"])[row - seen].as_py()
+            raise BuildError(
+                f"sinopak.xlsx: {table}, sheet row {row + 2}, column {fields[c]['name']}: a text "
+                f"of {_utf16_units(value)} UTF-16 units; a cell holds at most {MAX_CELL_TEXT}"
+            )
+        if found.first_text is None and firsts["string"]:
+            found.first_text = min(firsts["string"])
+        if found.first_date is None and firsts["date"]:
+            found.first_date = min(firsts["date"])
         if written is not None:
             where = pc.indices_nonzero(written)
             if len(where):
-                rows = seen + where[-1].as_py() + 1
+                found.rows = seen + where[-1].as_py() + 1
         seen += batch.num_rows
-    return longest, rows
+    return found
+
+
+def _too_long(col: Any, seen: int, c: int) -> list[tuple[int, int]]:
+    """(row, column) of the texts longer than a cell holds (UTF-16 units never exceed UTF-8
+    bytes, so only texts of more bytes than that are measured)."""
+    import pyarrow.compute as pc
+
+    long = pc.fill_null(pc.greater(pc.binary_length(col), MAX_CELL_TEXT), False)
+    return [
+        (seen + i, c)
+        for i in pc.indices_nonzero(long).to_pylist()
+        if _utf16_units(col[i].as_py()) > MAX_CELL_TEXT
+    ]
+
+
+def _utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def rows_xml(
-    batch: Any,
-    fields: Sequence[dict[str, Any]],
-    styles: Styles,
-    first: int,
-    table: str,
+    batch: Any, fields: Sequence[dict[str, Any]], styles: Styles, first: int
 ) -> memoryview:
     """The `<row>` elements of `batch` as one UTF-8 text, its first row at sheet row `first`
-    (1-based); an empty row, as in XlsxWriter, is not written."""
+    (1-based); an empty row, as in XlsxWriter, is not written. The rows were `measure`d."""
     import pyarrow as pa
     import pyarrow.compute as pc
     from xlsxwriter.utility import xl_col_to_name
@@ -91,11 +144,10 @@ def rows_xml(
     cells = []
     written = None
     for c, field in enumerate(fields):
-        col = batch.column(c)
+        col = batch.column(field["name"])
         ref = f'<c r="{xl_col_to_name(c)}'
         kind = field["type"]
         if kind == "string":
-            _check_lengths(col, table, field["name"], first)
             text = _escaped(col)
             opening = pc.if_else(
                 pc.match_substring_regex(text, f"^{WHITESPACE}|{WHITESPACE}$"),
@@ -116,11 +168,9 @@ def rows_xml(
         elif kind == "boolean":
             value = pc.if_else(col, "1", "0")
             cell = pc.binary_join_element_wise(ref, numbers, '" t="b"><v>', value, "</v></c>", "")
-        elif kind in ("integer", "number"):
-            value = _numbers(col, table, field["name"], first)
+        else:  # integer (`measure` refused any other kind)
+            value = _integers(col)
             cell = pc.binary_join_element_wise(ref, numbers, '"><v>', value, "</v></c>", "")
-        else:
-            raise BuildError(f"sinopak.xlsx: {table}, column {field['name']}: no cell for {kind}")
         valid = pc.is_valid(col)
         written = valid if written is None else pc.or_(written, valid)
         cells.append(pc.fill_null(cell, ""))
@@ -158,46 +208,12 @@ def _escape_markup(col: Any) -> Any:
     return col
 
 
-def _check_lengths(col: Any, table: str, column: str, first: int) -> None:
-    """Refuse a text longer than a cell holds (UTF-16 units never exceed UTF-8 bytes, so only
-    texts of more bytes than that are measured)."""
-    import pyarrow.compute as pc
-
-    long = pc.greater(pc.binary_length(col), MAX_CELL_TEXT)
-    for index in pc.indices_nonzero(pc.fill_null(long, False)).to_pylist():
-        value = col[index].as_py()
-        units = len(value.encode("utf-16-le")) // 2
-        if units > MAX_CELL_TEXT:
-            raise BuildError(
-                f"sinopak.xlsx: {table}, sheet row {first + index}, column {column}: a text of "
-                f"{units} UTF-16 units; a cell holds at most {MAX_CELL_TEXT}"
-            )
-
-
-def _numbers(col: Any, table: str, column: str, first: int) -> Any:
-    """Numbers as XlsxWriter writes them ("%.16G"); integers within 2**53 are their digits."""
-    import math
-
+def _integers(col: Any) -> Any:
+    """Integers as XlsxWriter writes numbers ("%.16G"): their digits strictly within ±2**53."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if pa.types.is_integer(col.type):
-        magnitude = pc.max(pc.abs(col)).as_py()
-        if magnitude is None or magnitude < SAFE_INTEGER:
-            return pc.cast(col, pa.string())
-    out = []
-    for index, value in enumerate(col.to_pylist()):
-        if value is not None and isinstance(value, float) and not math.isfinite(value):
-            raise BuildError(
-                f"sinopak.xlsx: {table}, sheet row {first + index}, column {column}: {value} "
-                "is not a number a cell can hold"
-            )
-        out.append(None if value is None else f"{value:.16G}")
-    return pa.array(out, pa.string())
-
-
-def _texts(col: Any) -> Any:
-    """`str()` of each value, for the width of a column of numbers that are not integers."""
-    import pyarrow as pa
-
-    return pa.array([None if v is None else str(v) for v in col.to_pylist()], pa.string())
+    low, high = (v.as_py() for v in pc.min_max(col).values())
+    if low is None or (low > -SAFE_INTEGER and high < SAFE_INTEGER):
+        return pc.cast(col, pa.string())
+    return pa.array([None if v is None else f"{v:.16G}" for v in col.to_pylist()], pa.string())

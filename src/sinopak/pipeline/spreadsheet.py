@@ -12,6 +12,7 @@ modes, as the release zip is.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import tempfile
 import zipfile
@@ -22,7 +23,7 @@ from typing import Any
 from ..errors import BuildError, SinopakError
 from ..layout import resource_path
 from .release import FIXED_TIME, fixed_entry
-from .sheet_rows import MAX_CELL_TEXT, Styles, measure, rows_xml
+from .sheet_rows import MAX_CELL_TEXT, Measured, Styles, measure, rows_xml
 
 XLSX_NAME = "sinopak.xlsx"
 ABOUT_SHEET = "about"
@@ -116,19 +117,25 @@ def write_workbook(
             "date": book.add_format({"num_format": DATE_FORMAT}),
         }
         _about(book.add_worksheet(ABOUT_SHEET), formats, descriptor, tables, rows)
-        # The cells spliced in use the text and date formats: XlsxWriter numbers a format
-        # when a cell first uses it (private, but pinned in constraints.txt and checked by
-        # the tests against XlsxWriter writing every cell itself).
-        styles = Styles(formats["string"]._get_xf_index(), formats["date"]._get_xf_index())
         data: dict[str, tuple[int, Iterator[memoryview]]] = {}
+        sources, first_uses = [], []
         for number, res in enumerate(tables, start=2):  # sheet1.xml is the about sheet
             name, fields = res["name"], res["schema"]["fields"]
             source = _ArrowRows(rows[name], fields)
-            filled = _header(book.add_worksheet(name), formats, name, fields, source)
-            data[f"xl/worksheets/sheet{number}.xml"] = (
-                filled,
-                _sheet_data(source, fields, styles, name),
-            )
+            found = _header(book.add_worksheet(name), formats, name, fields, source)
+            sources.append((f"xl/worksheets/sheet{number}.xml", source, fields, found.rows))
+            for kind, at in (("string", found.first_text), ("date", found.first_date)):
+                if at is not None:  # the last row of a sheet is written out when it closes
+                    first_uses.append(((at[0] == found.rows - 1, number, *at), kind))
+        # The cells spliced in use the text and date formats. XlsxWriter numbers a format when
+        # a cell first uses it, as its rows are written out: sheet by sheet, row by row, each
+        # row once the next begins, the last row of every sheet when the workbook closes. It
+        # lists only the formats used. So does this (`_get_xf_index` is private, but XlsxWriter
+        # is pinned in constraints.txt and the tests compare with XlsxWriter writing each cell).
+        index = {kind: formats[kind]._get_xf_index() for _, kind in sorted(first_uses)}
+        styles = Styles(index.get("string", 0), index.get("date", 0))
+        for member, source, fields, filled in sources:
+            data[member] = (filled, _sheet_data(source, fields, styles))
         book.close()
         _deterministic(raw, path, data)
 
@@ -161,10 +168,9 @@ class _ArrowRows:
 
 def _header(
     sheet: Any, formats: dict[str, Any], table: str, fields: list[dict[str, Any]], rows: _ArrowRows
-) -> int:
+) -> Measured:
     """The sheet's column widths (the longest text of each column), frozen header row with a
-    filter over the rows below it; return how many rows are written under it (up to the last
-    that is not empty)."""
+    filter over the rows below it; return what `measure` found of the rows."""
     names = [f["name"] for f in fields]
     count = rows.count
     if count + 1 > MAX_ROWS:
@@ -173,21 +179,21 @@ def _header(
             f"{MAX_ROWS - 1} under its header"
         )
     # column widths first: XlsxWriter's constant-memory mode writes them before the rows
-    longest, filled = measure(rows.batches(), fields)
-    for c, width in enumerate(longest):
+    found = measure(rows.batches(), fields, table)
+    for c, width in enumerate(found.widths):
         sheet.set_column(c, c, min(60, max(8, width + 2)))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, count, len(fields) - 1)
     sheet.write_row(0, 0, names, formats["bold"])
-    return filled
+    return found
 
 
 def _sheet_data(
-    rows: _ArrowRows, fields: list[dict[str, Any]], styles: Styles, table: str
+    rows: _ArrowRows, fields: list[dict[str, Any]], styles: Styles
 ) -> Iterator[memoryview]:
     first = 2  # the row under the header
     for batch in rows.batches():
-        yield rows_xml(batch, fields, styles, first, table)
+        yield rows_xml(batch, fields, styles, first)
         first += batch.num_rows
 
 
@@ -382,13 +388,16 @@ def _split(sheet: str, name: str) -> tuple[str, str]:
     return sheet[:at], sheet[at:]
 
 
+DIMENSION = re.compile(r'<dimension ref="A1(?::([A-Z]+)1)?"/>')
+
+
 def _dimension(head: str, last: int) -> str:
-    """`head` with its `<dimension ref="A1:X1"/>` ending at row `last` instead of 1."""
+    """`head` with the `<dimension ref="A1:X1"/>` XlsxWriter wrote for the header alone (just
+    "A1" for a single column) ending at row `last` instead."""
     if last == 1:
         return head
-    start = head.index('<dimension ref="A1:') + len('<dimension ref="A1:')
-    end = head.index('"', start)
-    letters = head[start:end].rstrip("0123456789")
-    if head[start + len(letters) : end] != "1":
-        raise BuildError(f"{XLSX_NAME}: unexpected dimension {head[start:end]!r}")
-    return head[:start] + f"{letters}{last}" + head[end:]
+    found = DIMENSION.search(head)
+    if found is None:
+        raise BuildError(f"{XLSX_NAME}: no header-only dimension in a sheet XlsxWriter wrote")
+    letters = found.group(1) or "A"
+    return head[: found.start()] + f'<dimension ref="A1:{letters}{last}"/>' + head[found.end() :]

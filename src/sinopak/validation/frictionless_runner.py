@@ -56,8 +56,22 @@ class Pending:
 
         path = str(descriptor_path.resolve())
         run = task or validate_resource
-        ordered = sorted(resources, key=lambda r: -_size(r))
-        self.futures += [(res, self.pool.submit(run, path, res["name"])) for res in ordered]
+        for res in sorted(resources, key=lambda r: -_size(r)):
+            self.futures.append((res, self._submit(run, path, res["name"])))
+
+    def _submit(self, run: Task, path: str, name: str) -> Future[list[dict[str, Any]]]:
+        """The pool's future for one resource; if a worker already died (the pool is broken,
+        which `submit` would raise), a future holding that error: reported for the resource
+        by `collect`, as a worker dying later is."""
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.pool.submit(run, path, name)
+        except BrokenProcessPool as exc:
+            failed: Future[list[dict[str, Any]]] = Future()
+            failed.set_exception(exc)
+            return failed
 
     def cancel(self) -> None:
         """Stop waiting (the build failed before collecting): queued resources never start."""
