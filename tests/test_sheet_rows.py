@@ -170,7 +170,7 @@ def one(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("parquet", [False, True])
-@pytest.mark.parametrize("batch", [1 << 16, 7])  # one batch, and batches that split the rows
+@pytest.mark.parametrize("batch", [1 << 14, 7])  # one batch, and batches that split the rows
 def test_rows_are_what_xlsxwriter_writes_cell_by_cell(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int, parquet: bool
 ) -> None:

@@ -59,7 +59,7 @@ class ParquetTable:
     it a fresh read, BATCH rows at a time (as Arrow record batches, or as dicts with the same
     Python values as the build's)."""
 
-    BATCH = 1 << 16
+    BATCH = 1 << 14
 
     def __init__(self, path: Path) -> None:
         self.path = path
