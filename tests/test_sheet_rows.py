@@ -219,10 +219,18 @@ DATE_EARLY = [
     ],
     ids=["no rows", "no dates", "date first", "text in a last row", "one column"],
 )
+@pytest.mark.parametrize("parquet", [False, True])
+@pytest.mark.parametrize("batch", [1 << 14, 1])  # a sheet's first text or date in a later batch
 def test_formats_are_numbered_and_listed_as_xlsxwriter_does(
-    tmp_path: Path, tables: dict[str, Any]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tables: dict[str, Any],
+    batch: int,
+    parquet: bool,
 ) -> None:
-    assert fast(tmp_path / "fast.xlsx", tables) == reference(tmp_path / "ref.xlsx", tables)
+    monkeypatch.setattr(ParquetTable, "BATCH", batch)
+    expected = reference(tmp_path / "ref.xlsx", tables)
+    assert fast(tmp_path / "fast.xlsx", tables, parquet) == expected
 
 
 def test_text_shaped_like_rich_text_is_escaped_like_any_text(tmp_path: Path) -> None:

@@ -158,10 +158,8 @@ class _ArrowRows:
             import pyarrow as pa
 
             types = {"string": pa.string(), "date": pa.date32(), "integer": pa.int64()}
-            types |= {"boolean": pa.bool_(), "number": pa.float64()}
-            schema = pa.schema(
-                [(f["name"], types.get(f["type"], pa.string())) for f in self.fields]
-            )
+            types["boolean"] = pa.bool_()  # the kinds a cell is made for (`measure` checks)
+            schema = pa.schema([(f["name"], types[f["type"]]) for f in self.fields])
             self.converted = pa.Table.from_pylist(list(self.rows), schema=schema)
         yield from self.converted.to_batches(max_chunksize=ParquetTable.BATCH)
 
