@@ -202,12 +202,12 @@ def parse_csv(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, Any]
 _DATE_LINES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?(?:\n(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?)*")
 
 
-def _texts_match(texts: list[str], lines: re.Pattern[str]) -> bool:
-    """Every text matches `lines` (one line each, the empty text included)."""
+def _all_dates(texts: list[str]) -> bool:
+    """Every text is YYYY-MM-DD (one line each: a text holding a newline fails)."""
     if not texts:
         return True
     joined = "\n".join(texts)
-    return joined.count("\n") == len(texts) - 1 and lines.fullmatch(joined) is not None
+    return joined.count("\n") == len(texts) - 1 and _DATE_LINES.fullmatch(joined) is not None
 
 
 def _json_columns(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, Any]] | None:
@@ -224,7 +224,7 @@ def _json_columns(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, 
         column = [row[name] for row in rows]
         present = [v for v in column if v is not None]
         if kind == "date":
-            if {type(v) for v in present} - {str} or not _texts_match(present, _DATE_LINES):
+            if {type(v) for v in present} - {str} or not _all_dates(present):
                 return None
             try:
                 dates = [None if v is None else dt.date.fromisoformat(v) for v in column]

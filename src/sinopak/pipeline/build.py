@@ -17,7 +17,7 @@ from ..folders import replace_folder
 from ..layout import FORMATS
 from ..memory import give_back, paused_gc
 from ..validation import Scope, validate
-from ..validation.files import check_sums
+from ..validation.files import check_sums, resource_paths
 from ..validation.frictionless_runner import Pending, selected
 from ..validation.frictionless_runner import start as start_frictionless
 from . import manifest
@@ -76,8 +76,12 @@ def stage(project: Project, *, frictionless: Scope = "all", progress: Progress =
     zipping: Zipping | None = None
     version = project.version()
     try:
-        pending = write_dist(out / "dist", rows, corpus, version, progress, frictionless)
-        del rows, corpus  # written: the validation reads the files, and needs the memory
+        pending, descriptor = write_dist(
+            out / "dist", rows, corpus, version, progress, frictionless
+        )
+        paths = resource_paths(descriptor)  # for SHA256SUMS, below
+        # written: the validation reads the files, and needs the memory
+        del rows, corpus, descriptor
         give_back()
         (out / "schema").mkdir()
         for name, text in schema_files().items():
@@ -88,7 +92,7 @@ def stage(project: Project, *, frictionless: Scope = "all", progress: Progress =
         report = validate(out / "dist", frictionless="none")  # frictionless: already running
         zipping.wait()
         write_sums(out / "dist", zipping.digests)
-        check_sums(out / "dist", report, resource_paths(out / "dist"))
+        check_sums(out / "dist", report, paths)
         progress(STEPS[5])
         running, pending = pending, None
         if running is not None:
@@ -107,14 +111,6 @@ def stage(project: Project, *, frictionless: Scope = "all", progress: Progress =
     return out
 
 
-def resource_paths(pkg: Path) -> frozenset[str]:
-    """The paths of the resources the staged descriptor lists."""
-    import json
-
-    descriptor = json.loads((pkg / "datapackage.json").read_bytes())
-    return frozenset(str(r.get("path")) for r in descriptor["resources"])
-
-
 def write_dist(
     pkg: Path,
     rows: dict[str, list[dict[str, Any]]],
@@ -122,8 +118,9 @@ def write_dist(
     version: str,
     progress: Progress,
     frictionless: Scope = "none",
-) -> Pending | None:
-    """Every file of the published package, in the new folder `pkg`.
+) -> tuple[Pending | None, dict[str, Any]]:
+    """Every file of the published package, in the new folder `pkg`; its descriptor, and
+    frictionless's pending work.
 
     The CSV tables are written first: frictionless starts on them in worker processes (unless
     `frictionless` is "none") from a descriptor of the CSV tables alone, then the Parquet
@@ -136,7 +133,7 @@ def write_dist(
     pkg.mkdir()
     pending = workbook = None
     try:
-        tables = {fmt: write_format(pkg, rows, fmt) for fmt in ("csv",)}
+        tables = {"csv": write_format(pkg, rows, "csv")}
         early = pkg.parent / EARLY_DESCRIPTOR
         write_early_descriptor(early, pkg, corpus, version, rows, tables["csv"])
         if frictionless != "none":
@@ -162,7 +159,7 @@ def write_dist(
         if pending is not None:
             pending.cancel()
         raise
-    return pending
+    return pending, descriptor
 
 
 # The descriptor of the staged CSV tables alone, beside the staged dist/ (never in it), that

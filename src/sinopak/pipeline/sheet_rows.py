@@ -97,7 +97,7 @@ def measure(batches: Iterator[Any], fields: Sequence[dict[str, Any]], table: str
             value = batch.column(fields[c]["name"])[row - seen].as_py()
             raise BuildError(
                 f"sinopak.xlsx: {table}, sheet row {row + 2}, column {fields[c]['name']}: a text "
-                f"of {_utf16_units(value)} UTF-16 units; a cell holds at most {MAX_CELL_TEXT}"
+                f"of {utf16_units(value)} UTF-16 units; a cell holds at most {MAX_CELL_TEXT}"
             )
         if found.first_text is None and firsts["string"]:
             found.first_text = min(firsts["string"])
@@ -120,11 +120,12 @@ def _too_long(col: Any, seen: int, c: int) -> list[tuple[int, int]]:
     return [
         (seen + i, c)
         for i in pc.indices_nonzero(long).to_pylist()
-        if _utf16_units(col[i].as_py()) > MAX_CELL_TEXT
+        if utf16_units(col[i].as_py()) > MAX_CELL_TEXT
     ]
 
 
-def _utf16_units(text: str) -> int:
+def utf16_units(text: str) -> int:
+    """A text's length as Excel counts it: UTF-16 code units."""
     return len(text.encode("utf-16-le")) // 2
 
 

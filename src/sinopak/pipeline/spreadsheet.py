@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import BuildError, SinopakError
 from ..layout import resource_path
 from .release import FIXED_TIME, fixed_entry
-from .sheet_rows import MAX_CELL_TEXT, Measured, Styles, measure, rows_xml
+from .sheet_rows import MAX_CELL_TEXT, Measured, Styles, measure, rows_xml, utf16_units
 
 XLSX_NAME = "sinopak.xlsx"
 ABOUT_SHEET = "about"
@@ -35,7 +35,7 @@ FIXED_STAMP = dt.datetime(*FIXED_TIME)
 CHUNK = 1 << 20
 
 
-Rows = Mapping[str, Any]  # table -> its rows (dicts by column), sized and iterable again
+Rows = Mapping[str, Any]  # table -> its rows: a list of dicts by column, or a ParquetTable
 
 
 class ParquetRows(Mapping[str, "ParquetTable"]):
@@ -56,8 +56,7 @@ class ParquetRows(Mapping[str, "ParquetTable"]):
 
 class ParquetTable:
     """One table's rows from its Parquet file: `len` from the file's metadata, each pass over
-    it a fresh read, BATCH rows at a time (as Arrow record batches, or as dicts with the same
-    Python values as the build's)."""
+    it a fresh read, BATCH rows at a time, as Arrow record batches."""
 
     BATCH = 1 << 14
 
@@ -74,10 +73,6 @@ class ParquetTable:
 
         with pq.ParquetFile(self.path) as data:
             yield from data.iter_batches(batch_size=self.BATCH)
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        for batch in self.batches():
-            yield from batch.to_pylist()
 
 
 def write_workbook(
@@ -332,7 +327,7 @@ def write_text(sheet: Any, r: int, c: int, value: str, style: Any, table: str, c
     otherwise take for its own markup: a text that starts with "<r>" and ends with "</r>" is
     written as rich-text XML unescaped, so it goes in as a rich string of plain runs (XlsxWriter
     wants at least three), which it escapes."""
-    units = len(value.encode("utf-16-le")) // 2  # Excel counts UTF-16 code units
+    units = utf16_units(value)
     if units > MAX_CELL_TEXT:
         raise _cell_error(
             table,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..memory import paused_gc
 from .descriptor import check_profile, load_descriptor
-from .files import check_files, check_sums
+from .files import check_files, check_sums, resource_paths
 from .frictionless_runner import start as start_frictionless
 from .lines import locate_lines
 from .references import check_resources, validate_offline
@@ -124,8 +124,7 @@ def _validate_folder(path: Path, target: str, scope: Scope) -> Report:
     check_profile(descriptor, report)
     contained = check_resources(descriptor, base, report)
     files = check_files(descriptor, base, report)
-    paths = frozenset(str(r.get("path")) for r in descriptor["resources"] if isinstance(r, dict))
-    check_sums(base, report, paths)
+    check_sums(base, report, resource_paths(descriptor))
     # frictionless opens the files itself: only when every one was safe, present and read,
     # nothing outside the package is referenced and no Parquet or JSON file is a bomb; even
     # then without network access. It runs in worker processes while the checks below run here.

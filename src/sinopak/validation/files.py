@@ -139,6 +139,11 @@ def _hash_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def resource_paths(descriptor: dict[str, Any]) -> frozenset[str]:
+    """The paths the descriptor's resources declare (as `check_sums` takes them)."""
+    return frozenset(str(r.get("path")) for r in descriptor["resources"] if isinstance(r, dict))
+
+
 def check_sums(base: Path, report: Report, resource_paths: frozenset[str] = frozenset()) -> None:
     """If the folder has a SHA256SUMS file (a release), every line must hold (a file listed
     again is compared with its first hash, not hashed again). A file larger than
