@@ -28,8 +28,22 @@ from sinopak.schema.tables import RECORD_TABLES  # noqa: E402
 # sizes (Pss: a page shared by n processes counts 1/n in each) of the build and all its
 # descendants (frictionless's worker processes, forked from one server, run beside the
 # build), sampled every 50 ms from /proc, and at least getrusage's max RSS of any one process.
+# Pss (smaps_rollup walks every page of a process: at 10,000 articles, reading it for every
+# process every 50 ms slowed the build it measures by 10-15 s) is read only when it could
+# be a new peak: a process's Pss is at most its RSS (statm, a counter read), so while the
+# RSS of the tree sums to no more than the peak so far, no sample could raise the peak.
 PROBE = """
 import os, resource, subprocess, sys, time
+
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+SLACK_KIB = 1024  # per process: statm's counters may lag the pages by a few (per-CPU batches)
+
+def resident_kib(pid):
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * PAGE_KIB
+    except (OSError, ValueError, IndexError):
+        return 0
 
 def proportional_kib(pid):
     # Pss: pages shared with the fork server count once, split between the processes
@@ -55,25 +69,28 @@ def children(pid):
             continue
     return out
 
-def tree_rss(root):
+def tree(root):
     # descendants through /proc/<pid>/task/<tid>/children: a few reads per sample, not one
     # per process of the machine (which cost the build under measurement a few per cent)
-    total, todo = 0, [root]
+    found, todo = [], [root]
     while todo:
         pid = todo.pop()
         todo += children(pid)
-        total += proportional_kib(pid)
-    return total
+        found.append(pid)
+    return found
 
 proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 peak = 0
 while proc.poll() is None:
-    peak = max(peak, tree_rss(proc.pid))
+    pids = tree(proc.pid)
+    if sum(resident_kib(p) + SLACK_KIB for p in pids) > peak:
+        peak = max(peak, sum(proportional_kib(p) for p in pids))
     time.sleep(0.05)
 sys.stderr.write(proc.stdout.read().decode())
 print(max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
 sys.exit(proc.returncode)
 """
+
 
 # Issue 13: (scope, articles) -> (seconds, MiB) at most; and the marginal cost per record
 # between two sizes, (scope, low, high) -> ms at most.
