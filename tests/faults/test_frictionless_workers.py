@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 import frictionless
 import pytest
 from conftest import ROOT
-from corrupt import rewrite_table
+from corrupt import rewrite_table, rows
 
 from sinopak.validation import frictionless_runner, validate
 from sinopak.validation.report import Report
@@ -138,3 +139,78 @@ def test_fed_rows_give_the_errors_frictionless_finds_itself(
         if p.resource == resource and p.type.startswith("frictionless:")
     }
     assert found == expected
+
+
+def dangle_agreement_party(rows: Rows) -> Rows:
+    rows[0]["entity_id"] = "ent.nobody"
+    return rows
+
+
+def test_a_worker_shares_foreign_key_lookups_and_still_finds_every_dangling_key(
+    dist: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # one worker validates resource after resource (here: in this process, in turn); the set
+    # of entity keys frictionless made for the first is reused by the next ones, which must
+    # find the same dangling keys frictionless finds reading the files itself
+    from sinopak.validation import frictionless_worker as worker
+
+    monkeypatch.setattr(worker, "_lookups", {})
+    rewrite_table(dist, "participants", dangle, ("csv",))
+    rewrite_table(dist, "agreement_parties", dangle_agreement_party, ("csv",))
+    path = str(dist / "datapackage.json")
+    iterated: list[str] = []
+
+    class Counted(worker.SharedRows):
+        def __iter__(self) -> Any:
+            iterated.append(self.name)
+            return super().__iter__()
+
+    real = worker._reference
+
+    def counted(descriptor_path: str, res: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+        ref = real(descriptor_path, res, fields)
+        data = Counted(ref["data"])
+        data.name = res["name"]
+        return {**ref, "data": data}
+
+    monkeypatch.setattr(worker, "_reference", counted)
+    for name in ("participants", "agreement_parties", "relations"):
+        found = {
+            ("frictionless:" + p["type"], p["row"], p["field"])
+            for p in worker.validate_resource(path, name)
+        }
+        assert found == frictionless_own(dist, name)
+        if name != "relations":
+            assert ("frictionless:foreign-key", 2, None) in found
+    shared = worker._lookups[(path, "entities")][("entity_id",)]
+    assert shared == {(r["entity_id"],) for r in rows(dist, "entities")}
+    assert ("ent.nobody",) not in shared
+    # frictionless read the entities into a lookup once, not once per referring resource
+    # (relations alone refers to them four times)
+    assert iterated.count("entities") == 1
+
+
+def test_lookups_are_not_shared_across_packages_or_with_self_references(
+    dist: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sinopak.validation import frictionless_worker as worker
+
+    monkeypatch.setattr(worker, "_lookups", {})
+    other = tmp_path / "other"
+    shutil.copytree(dist, other)
+    gone = rows(dist, "participants")[0]["entity_id"]  # an entity that takes part
+    rewrite_table(other, "entities", lambda rs: [r for r in rs if r["entity_id"] != gone], ("csv",))
+    assert worker.validate_resource(str(dist / "datapackage.json"), "participants") == []
+    second = worker.validate_resource(str(other / "datapackage.json"), "participants")
+    expected = frictionless_own(other, "participants")
+    assert {("frictionless:" + p["type"], p["row"], p["field"]) for p in second} == expected
+    assert any(gone in p["message"] for p in second)
+    worker.validate_resource(str(dist / "datapackage.json"), "events")  # refers to itself by ""
+    # events refers to agreements, entities, sentences and to itself (by "": not shared);
+    # the events keys are those participants referred to
+    assert {source for _, source in worker._lookups} == {
+        "agreements",
+        "entities",
+        "events",
+        "sentences",
+    }
