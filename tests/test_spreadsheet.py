@@ -201,8 +201,15 @@ def test_the_background_workbook_is_the_one_written_in_process(tmp_path: Path) -
     # a fresh interpreter: neither a fork of the build (it would share, then copy, the
     # build's memory) nor a fork server's child (it would run the caller's script again)
     assert args[:2] == [sys.executable, "-c"]
-    assert "from sinopak.pipeline.spreadsheet import child" in args[2]
+    assert "from sinopak.pipeline.background import run_jobs" in args[2]
     assert json.loads(args[3]) == sys.path  # it imports what the build imports
+    assert json.loads(args[4]) == [
+        [
+            "sinopak.xlsx",
+            "sinopak.pipeline.spreadsheet",
+            [str(tmp_path / "a.xlsx"), str(ROOT / "dist"), "", ""],
+        ]
+    ]
 
 
 def test_a_script_without_a_main_guard_writes_the_workbook_once(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -11,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT
@@ -63,14 +65,14 @@ def test_keys_are_enforced(con: sqlite3.Connection, tmp_path: Path) -> None:
 
 def test_a_broken_reference_is_named_not_a_traceback(tmp_path: Path) -> None:
     from sinopak.errors import BuildError
-    from sinopak.pipeline.sqlite import write_sqlite
+    from sinopak.pipeline.sqlite import dict_values, write_sqlite
 
     rows = {name: sinopak.load(name) for name in sinopak.tables()}  # type: ignore[call-overload]
     event = next(r for r in rows["events"] if r["event_id"] == "evt.mou-signing")
     event["agreement_id"] = "agr.nope"
     row = rows["events"].index(event) + 1
     with pytest.raises(BuildError) as caught:
-        write_sqlite(tmp_path / "db.sqlite", rows)
+        write_sqlite(tmp_path / "db.sqlite", dict_values(rows))
     assert str(caught.value) == (
         "SQLite foreign key check failed:\n"
         f"events.agreement_id (row {row}): expected a key of agreements, found 'agr.nope'"
@@ -139,3 +141,69 @@ def test_datasette_serves_tables_with_metadata() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def staged_parquet(folder: Path, rows: dict[str, list[dict[str, Any]]]) -> Path:
+    """`rows` as the Parquet files of a staged package in `folder` (what `database_job` reads)."""
+    from sinopak.pipeline.export import write_parquet
+    from sinopak.schema.tables import TABLES
+
+    (folder / "parquet").mkdir(parents=True)
+    for name, table in TABLES.items():
+        write_parquet(folder / "parquet" / f"{name}.parquet", table, rows[name])
+    return folder
+
+
+def test_the_database_written_from_parquet_by_a_process_is_the_published_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sinopak.pipeline import background
+    from sinopak.pipeline.sqlite import DB_NAME, database_job, dict_values, write_sqlite
+
+    shutil.copytree(ROOT / "dist" / "parquet", tmp_path / "parquet")
+    job = background.Background([database_job(tmp_path)])
+    args = list(job.process.args)
+    job.wait()
+    assert (tmp_path / DB_NAME).read_bytes() == DB.read_bytes()
+    assert args[:2] == [sys.executable, "-c"]
+    assert json.loads(args[4]) == [["sinopak.sqlite", "sinopak.pipeline.sqlite", [str(tmp_path)]]]
+    # in process, from the rows as dicts and from Parquet read a few rows at a time: the same
+    rows = {name: sinopak.load(name) for name in sinopak.tables()}  # type: ignore[call-overload]
+    write_sqlite(tmp_path / "dicts.sqlite", dict_values(rows))
+    assert (tmp_path / "dicts.sqlite").read_bytes() == DB.read_bytes()
+    monkeypatch.setattr(background.ParquetTable, "BATCH", 7)
+    from sinopak.pipeline.sqlite import parquet_values
+
+    write_sqlite(tmp_path / "batches.sqlite", parquet_values(tmp_path))
+    assert (tmp_path / "batches.sqlite").read_bytes() == DB.read_bytes()
+
+
+def test_a_broken_reference_in_the_staged_tables_stops_the_database_process(
+    tmp_path: Path,
+) -> None:
+    from sinopak.errors import BuildError
+    from sinopak.pipeline.background import Background
+    from sinopak.pipeline.sqlite import database_job
+
+    rows = {name: sinopak.load(name) for name in sinopak.tables()}  # type: ignore[call-overload]
+    event = next(r for r in rows["events"] if r["event_id"] == "evt.mou-signing")
+    event["agreement_id"] = "agr.nope"
+    row = rows["events"].index(event) + 1
+    job = Background([database_job(staged_parquet(tmp_path, rows))])
+    with pytest.raises(BuildError) as caught:
+        job.wait()
+    assert str(caught.value) == (
+        "SQLite foreign key check failed:\n"
+        f"events.agreement_id (row {row}): expected a key of agreements, found 'agr.nope'"
+    )
+
+
+def test_a_database_process_that_cannot_read_a_table_is_a_build_error(tmp_path: Path) -> None:
+    from sinopak.errors import BuildError
+    from sinopak.pipeline.background import Background
+    from sinopak.pipeline.sqlite import database_job
+
+    shutil.copytree(ROOT / "dist" / "parquet", tmp_path / "parquet")
+    (tmp_path / "parquet" / "events.parquet").write_bytes(b"not parquet")
+    with pytest.raises(BuildError, match=r"^sinopak\.sqlite: ArrowInvalid: .*Parquet"):
+        Background([database_job(tmp_path)]).wait()

@@ -124,14 +124,18 @@ def write_dist(
 
     The CSV tables are written first: frictionless starts on them in worker processes (unless
     `frictionless` is "none") from a descriptor of the CSV tables alone, then the Parquet
-    tables, from which a separate process writes the workbook, while this one writes the JSON
-    tables, the descriptor (with the same CSV resources: the same dicts) and the other files.
+    tables, from which a separate process writes the workbook and the SQLite database, while
+    this one writes the JSON tables, the descriptor (with the same CSV resources: the same
+    dicts) and the other files.
     With `frictionless` "all", the JSON and Parquet tables are given to the workers once the
     descriptor exists. Nothing changes a file once written; the caller collects the problems."""
-    from .spreadsheet import XLSX_NAME, Background
+    from .background import Background
+    from .spreadsheet import XLSX_NAME, workbook_job
+    from .sqlite import database_job
 
     pkg.mkdir()
-    pending = workbook = None
+    pending: Pending | None = None
+    writing: Background | None = None  # the process writing files from Parquet
     try:
         tables = {"csv": write_format(pkg, rows, "csv")}
         early = pkg.parent / EARLY_DESCRIPTOR
@@ -141,7 +145,8 @@ def write_dist(
         tables["parquet"] = write_format(pkg, rows, "parquet")
         give_back()  # the Arrow tables of the Parquet files
         # from the staged files; its temporary files stay in the stage folder
-        workbook = Background(pkg / XLSX_NAME, pkg, scratch=pkg.parent, descriptor=early)
+        workbook = workbook_job(pkg / XLSX_NAME, pkg, scratch=pkg.parent, descriptor=early)
+        writing = Background([workbook, database_job(pkg)])
         tables["json"] = write_format(pkg, rows, "json")
         resources = [res for fmt in FORMATS for res in tables[fmt]]
         descriptor = finish_package(pkg, rows, corpus, version, resources)
@@ -150,12 +155,12 @@ def write_dist(
             later = [r for r in selected(descriptor, "all") if r.get("format") != "csv"]
             pending.submit(pkg / "datapackage.json", later)
         write_extras(pkg, rows, corpus, descriptor)
-        give_back()  # what the explorer, database and annotations were made of
-        workbook.wait()
+        give_back()  # what the explorer and annotations were made of
+        writing.wait()
         progress(STEPS[4])
     except BaseException:
-        if workbook is not None:
-            workbook.cancel()
+        if writing is not None:
+            writing.cancel()
         if pending is not None:
             pending.cancel()
         raise
@@ -200,14 +205,15 @@ def listing(head: str, items: list[str], *, lines: bool = False) -> str:
 def write_extras(
     pkg: Path, rows: dict[str, list[dict[str, Any]]], corpus: Corpus, descriptor: dict[str, Any]
 ) -> None:
-    """The dataset card, the provenance explorer, the SQLite database for Datasette, and the
-    Croissant and Web Annotation files (the spreadsheet is written beside them: `write_dist`)."""
+    """The dataset card, the provenance explorer, Datasette's metadata, and the Croissant and
+    Web Annotation files (the spreadsheet and the database are written beside them:
+    `write_dist`)."""
     from .card import card_text
     from .explorer import write_explorer
     from .linked_data import write_linked_data
-    from .sqlite import write_datasette
+    from .sqlite import write_datasette_metadata
 
-    write_datasette(pkg, rows, descriptor, corpus.package.license_summary)
+    write_datasette_metadata(pkg, descriptor, corpus.package.license_summary)
     citation = corpus.package.cite(descriptor["version"])
     (pkg / "README.md").write_text(card_text(descriptor, rows, citation), encoding="utf-8")
     texts = {d.seed.document_id: d.source.text for d in corpus.documents}

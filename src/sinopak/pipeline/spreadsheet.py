@@ -20,8 +20,9 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import BuildError, SinopakError
-from ..layout import resource_path
+from ..errors import BuildError
+from . import background
+from .background import ParquetRows, ParquetTable
 from .release import FIXED_TIME, fixed_entry
 from .sheet_rows import MAX_CELL_TEXT, Measured, Styles, measure, rows_xml, utf16_units
 
@@ -36,43 +37,6 @@ CHUNK = 1 << 20
 
 
 Rows = Mapping[str, Any]  # table -> its rows: a list of dicts by column, or a ParquetTable
-
-
-class ParquetRows(Mapping[str, "ParquetTable"]):
-    """The rows of each table as published in `folder`/parquet/, read a batch at a time."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def __getitem__(self, table: str) -> ParquetTable:
-        return ParquetTable(self.folder / resource_path(table, "parquet"))
-
-    def __iter__(self) -> Iterator[str]:
-        return (p.stem for p in sorted((self.folder / "parquet").glob("*.parquet")))
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-
-class ParquetTable:
-    """One table's rows from its Parquet file: `len` from the file's metadata, each pass over
-    it a fresh read, BATCH rows at a time, as Arrow record batches."""
-
-    BATCH = 1 << 14
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __len__(self) -> int:
-        import pyarrow.parquet as pq
-
-        return int(pq.ParquetFile(self.path).metadata.num_rows)
-
-    def batches(self) -> Iterator[Any]:
-        import pyarrow.parquet as pq
-
-        with pq.ParquetFile(self.path) as data:
-            yield from data.iter_batches(batch_size=self.BATCH)
 
 
 def write_workbook(
@@ -190,16 +154,22 @@ def _sheet_data(
         first += batch.num_rows
 
 
-class Background:
-    """The workbook of the staged package in `folder` (its Parquet tables, and its descriptor
-    or the one at `descriptor`, which needs the package's metadata and CSV resources only: the
-    build starts this before the package's descriptor exists), written by a separate Python
-    process while the build writes its other files. `wait` raises its error as BuildError.
+def workbook_job(
+    path: Path, folder: Path, scratch: Path | None = None, descriptor: Path | None = None
+) -> background.Job:
+    """The workbook `path` of the staged package in `folder` (its Parquet tables, and its
+    descriptor or the one at `descriptor`, which needs the package's metadata and CSV
+    resources only: the build starts this before the package's descriptor exists), for a
+    separate process (`background`); temporary files in `scratch`."""
+    return (
+        XLSX_NAME,
+        __name__,
+        [str(path), str(folder), str(scratch or ""), str(descriptor or "")],
+    )
 
-    A fresh interpreter, neither a fork of the build (the two shared their pages, and every
-    page either then wrote was copied: 1.4 GB more at 10,000 articles) nor a child of
-    multiprocessing's fork server (which runs the caller's main script again: an unguarded
-    script calling `build` waited on its own build lock)."""
+
+class Background(background.Background):
+    """The workbook alone written by a separate process (see `workbook_job`)."""
 
     def __init__(
         self,
@@ -208,67 +178,17 @@ class Background:
         scratch: Path | None = None,
         descriptor: Path | None = None,
     ) -> None:
-        import json
-        import subprocess
-        import sys
-
-        # the child imports what this process imports: its sys.path, in its order (a
-        # PYTHONPATH entry would come before the standard library)
-        code = (
-            "import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
-            "from sinopak.pipeline.spreadsheet import child; child()"
-        )
-        where = json.dumps(sys.path)
-        args = [sys.executable, "-c", code, where, str(path), str(folder), str(scratch or "")]
-        args.append(str(descriptor or ""))
-        try:
-            self.process = subprocess.Popen(
-                args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-            )
-        except OSError as exc:
-            raise BuildError(f"{XLSX_NAME}: cannot start the process writing it: {exc}") from None
-
-    def wait(self) -> None:
-        said, errors = self.process.communicate()
-        code = self.process.returncode
-        if code == 0:
-            return
-        message = said.decode("utf-8", "replace").strip()
-        if not message:  # it stopped before it could say anything: killed, or no sinopak
-            last = errors.decode("utf-8", "replace").strip().splitlines()[-1:]
-            why = f": {last[0]}" if last else ""
-            message = (
-                f"{XLSX_NAME}: the process writing it stopped (exit code {code}){why}; "
-                "run the build again"
-            )
-        raise BuildError(message)
-
-    def cancel(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.communicate()
+        super().__init__([workbook_job(path, folder, scratch, descriptor)])
 
 
-def child() -> None:
-    """The process `Background` starts (arguments: the parent's sys.path as JSON, workbook,
-    package folder, scratch folder or "", descriptor or ""): write the workbook; on failure
-    print what went wrong and exit with 1."""
+def write_staged(args: list[str]) -> None:
+    """The job of `workbook_job`, in the separate process."""
     import json
-    import sys
 
-    path, folder, scratch, described = sys.argv[2:6]
-    try:
-        descriptor = json.loads(Path(described or Path(folder) / "datapackage.json").read_bytes())
-        rows = ParquetRows(Path(folder))
-        write_workbook(Path(path), rows, descriptor, Path(scratch) if scratch else None)
-    except Exception as exc:  # reaches the build as a BuildError, not a traceback
-        message = (
-            str(exc)
-            if isinstance(exc, SinopakError)
-            else f"{XLSX_NAME}: {type(exc).__name__}: {exc}"
-        )
-        sys.stdout.buffer.write(message.encode("utf-8"))
-        raise SystemExit(1) from None
+    path, folder, scratch, described = args
+    descriptor = json.loads(Path(described or Path(folder) / "datapackage.json").read_bytes())
+    rows = ParquetRows(Path(folder))
+    write_workbook(Path(path), rows, descriptor, Path(scratch) if scratch else None)
 
 
 def _about(

@@ -1,0 +1,83 @@
+"""The process that writes the workbook and the database while the build goes on: its jobs run
+in turn, and any failure is a BuildError naming the file, never a traceback or a hang."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from sinopak.errors import BuildError
+from sinopak.pipeline.background import Background
+
+JOBS = """
+import pathlib, sys
+from sinopak.errors import BuildError
+
+def write_staged(args):
+    out, what = args
+    if what == "fail":
+        raise BuildError(f"{out}: refused, as asked")
+    if what == "crash":
+        raise KeyError("no such thing")
+    if what == "hang":
+        import time
+        time.sleep(60)
+    import pyarrow
+    pool = pyarrow.default_memory_pool().backend_name
+    pathlib.Path(out).write_text(f"{what} {pool}", encoding="utf-8")
+"""
+
+
+@pytest.fixture
+def jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A module of jobs the process can import (it takes this process's sys.path)."""
+    (tmp_path / "fake_jobs.py").write_text(JOBS, encoding="utf-8")
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    return tmp_path
+
+
+def test_jobs_run_in_turn_with_the_system_memory_pool(jobs: Path) -> None:
+    a, b = jobs / "a.txt", jobs / "b.txt"
+    Background(
+        [("a.txt", "fake_jobs", [str(a), "one"]), ("b.txt", "fake_jobs", [str(b), "two"])]
+    ).wait()
+    assert a.read_text() == "one system" and b.read_text() == "two system"
+
+
+def test_a_failing_job_is_its_error_and_later_jobs_do_not_run(jobs: Path) -> None:
+    a, b = jobs / "a.txt", jobs / "b.txt"
+    job = Background(
+        [("a.txt", "fake_jobs", [str(a), "fail"]), ("b.txt", "fake_jobs", [str(b), "two"])]
+    )
+    with pytest.raises(BuildError, match=r"a\.txt: refused, as asked$"):
+        job.wait()
+    assert not b.exists()
+
+
+def test_an_unexpected_error_is_named_after_the_jobs_file(jobs: Path) -> None:
+    a, b = jobs / "a.txt", jobs / "b.txt"
+    job = Background(
+        [("a.txt", "fake_jobs", [str(a), "one"]), ("b.txt", "fake_jobs", [str(b), "crash"])]
+    )
+    with pytest.raises(BuildError, match=r"^b\.txt: KeyError: 'no such thing'$"):
+        job.wait()
+    assert a.read_text() == "one system"
+
+
+def test_a_killed_process_names_every_file_it_was_writing(jobs: Path) -> None:
+    job = Background([("a.txt", "fake_jobs", ["x", "hang"]), ("b.txt", "fake_jobs", ["y", "one"])])
+    os.kill(job.process.pid, signal.SIGKILL)
+    with pytest.raises(
+        BuildError, match=r"^a\.txt, b\.txt: the process writing them stopped \(exit code -9\)"
+    ):
+        job.wait()
+
+
+def test_cancel_stops_a_running_process(jobs: Path) -> None:
+    job = Background([("a.txt", "fake_jobs", ["x", "hang"])])
+    job.cancel()
+    assert job.process.returncode == -signal.SIGKILL
