@@ -36,6 +36,25 @@ def raise_on_posts(descriptor_path: str, name: str) -> list[dict[str, Any]]:
     return []
 
 
+def niceness(descriptor_path: str, name: str) -> list[dict[str, Any]]:
+    return [{"type": "niceness", "message": str(os.nice(0))}]
+
+
+def test_workers_run_at_a_lower_priority_than_the_build(dist: Path) -> None:
+    from sinopak.validation.frictionless_worker import NICER
+
+    descriptor = json.loads((dist / "datapackage.json").read_text())
+    events = [r for r in descriptor["resources"] if r["name"] == "events"]
+    pending = frictionless_runner.start(
+        dist / "datapackage.json", {"resources": events}, "csv", task=niceness
+    )
+    try:
+        (found,) = pending.futures[0][1].result()
+    finally:
+        pending.cancel()
+    assert int(found["message"]) == min(os.nice(0) + NICER, 19)
+
+
 def test_a_killed_worker_is_a_problem_naming_the_resource(dist: Path) -> None:
     descriptor = json.loads((dist / "datapackage.json").read_text())
     report = Report("x")

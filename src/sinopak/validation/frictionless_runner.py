@@ -2,10 +2,12 @@
 errors into the report.
 
 Each resource is one task (`frictionless_worker.validate_resource`), largest first, on as
-many worker processes as there are CPUs. The workers start from a fork server that has
-imported frictionless once, so that they neither re-import it nor inherit the parent's threads
-(pyarrow's pools). `start` is called as soon as the files are known to be safe, so that
-frictionless runs while sinopak's own table checks run in the parent; `Pending.collect` waits.
+many worker processes as there are CPUs, at a lower priority than the caller's (the build's
+own steps wait for nothing the workers do: they run in the time the build leaves). The
+workers start from a fork server that has imported frictionless once, so that they neither
+re-import it nor inherit the parent's threads (pyarrow's pools). `start` is called as soon
+as the files are known to be safe, so that frictionless runs while sinopak's own table checks
+run in the parent; `Pending.collect` waits.
 A worker that crashes or is killed becomes a `frictionless-error` naming each resource it did
 not finish: never a hang, never a traceback.
 """
@@ -126,6 +128,8 @@ def start(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from . import frictionless_worker
+
     resources = selected(descriptor, scope)
     context: BaseContext
     if "forkserver" in multiprocessing.get_all_start_methods():
@@ -135,7 +139,10 @@ def start(
     else:  # no fork server (Windows): each worker imports what it needs
         context = multiprocessing.get_context("spawn")
     workers = max(1, min(os.cpu_count() or 1, len(resources)))
-    pending = Pending(ProcessPoolExecutor(max_workers=workers, mp_context=context), [])
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=frictionless_worker.lower_priority
+    )
+    pending = Pending(pool, [])
     try:
         pending.submit(descriptor_path, resources, task)
     except BaseException:
