@@ -6,11 +6,11 @@ import csv
 import hashlib
 import io
 import json
-import shutil
 from pathlib import Path
 from typing import Any, TextIO
 
 from ..codec import FORMULA_TRIGGERS, escape_formula, to_json_value
+from ..errors import BuildError
 from ..layout import resource_name, resource_path, size_key
 from ..schema.columns import TableDef
 from ..schema.models import PackageSeed
@@ -19,6 +19,7 @@ from ..schema.tables import TABLES
 from .corpus import Corpus, Document
 from .dating import document_date
 from .jsontext import json_text
+from .sources import sha256_bytes
 
 FORMULA_NOTE = (
     "CSV injection guard (OWASP): a text cell beginning with = + - @ TAB or CR, after any "
@@ -191,13 +192,18 @@ def _dated(doc: Document) -> str:
 
 
 def write_sources(out: Path, corpus: Corpus) -> list[tuple[dict[str, Any], dict[str, str]]]:
-    """Copy each source article; return its resource and its entry in `sources`."""
+    """Each source article, the bytes read and verified against its seed's sha256 (its text:
+    UTF-8 decodes and encodes back exactly), not the file as it may be now; return its
+    resource and its entry in `sources`. (Copying the files took four times as long: at
+    10,000 articles 1.8 s, and their hashes were read back.)"""
     (out / "sources").mkdir()
     found = []
     for doc in corpus.documents:
-        target = out / "sources" / doc.seed.file
-        shutil.copyfile(doc.source.path, target)
-        size, digest = file_facts(target)
+        data = doc.source.text.encode("utf-8")
+        if sha256_bytes(data) != doc.source.sha256:  # cannot happen: decoding was strict
+            raise BuildError(f"{doc.seed.file}: source text no longer matches its sha256")
+        (out / "sources" / doc.seed.file).write_bytes(data)
+        size, digest = len(data), "sha256:" + doc.source.sha256
         title = (
             f"News report {doc.seed.document_id}, {_dated(doc)}; publisher "
             f"{doc.seed.publisher or 'not stated in the source'}"
