@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import DOC, SOURCE, run, tree_digest
+from conftest import DOC, ROOT, SOURCE, run, tree_digest
 
 from sinopak.errors import SourceError
 from sinopak.pipeline.sources import read_source
@@ -49,3 +49,17 @@ def test_build_refuses_changed_source_and_leaves_dist(project: Path) -> None:
     assert "source article changed" in result.output
     assert "Traceback" not in result.output
     assert tree_digest(project / "dist") == before
+
+
+def test_published_sources_are_the_seed_files_byte_for_byte() -> None:
+    import hashlib
+    import json
+
+    descriptor = json.loads((ROOT / "dist" / "datapackage.json").read_bytes())
+    sources = [r for r in descriptor["resources"] if r["name"].startswith("source-")]
+    assert sources
+    for res in sources:
+        published = (ROOT / "dist" / res["path"]).read_bytes()
+        assert published == (ROOT / "seeds" / res["path"].removeprefix("sources/")).read_bytes()
+        assert res["hash"] == "sha256:" + hashlib.sha256(published).hexdigest()
+        assert res["bytes"] == len(published)
