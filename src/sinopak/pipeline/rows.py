@@ -221,9 +221,19 @@ def coverage_rows(sentences: list[Row], citing: dict[str, list[str]], corpus: Co
 def _ordered(name: str, rows: list[Row]) -> list[Row]:
     """Columns in schema order, rows sorted by primary key; evidence keeps authoring order
     within a record (stable sort)."""
+    import operator
+
     table = TABLES[name]
     cols = table.column_names
     sort_cols = ("record_id",) if name == "evidence" else table.primary_key
-    ordered = [{c: r[c] for c in cols} for r in rows]
-    ordered.sort(key=lambda r: tuple(str(r[k]) for k in sort_cols))
+    if len(cols) > 1:  # each row's values picked and zipped in C, not a comprehension per row
+        pick = operator.itemgetter(*cols)
+        ordered = [dict(zip(cols, pick(r), strict=True)) for r in rows]
+    else:
+        ordered = [{cols[0]: r[cols[0]]} for r in rows]
+    if len(sort_cols) == 1:  # a key of one text sorts as the tuple of that text would
+        (only,) = sort_cols
+        ordered.sort(key=lambda r: str(r[only]))
+    else:
+        ordered.sort(key=lambda r: tuple(str(r[k]) for k in sort_cols))
     return ordered
