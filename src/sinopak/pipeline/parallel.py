@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, TypeVar
@@ -46,15 +46,24 @@ def map_in_order(
 ) -> list[R]:
     """[func(item) for item in items], on every core when there are many items. An exception
     `func` raises is raised here, the first in input order (as in the serial loop)."""
+    return list(imap_in_order(func, items, what=what, min_items=min_items))
+
+
+def imap_in_order(
+    func: Callable[[T], R], items: Sequence[T], *, what: str, min_items: int | None = None
+) -> Iterator[R]:
+    """`map_in_order`, each result given as soon as it and those before it are ready: the
+    caller works on the first results while the workers make the others."""
     min_items = MIN_ITEMS if min_items is None else min_items
     workers = min(cores(), len(items) // max(1, min_items // 2))
     context = fork_context()
     if len(items) < min_items or workers < 2 or context is None:
-        return [func(item) for item in items]
+        yield from (func(item) for item in items)
+        return
     chunk = max(1, len(items) // (workers * 8))
     try:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return list(pool.map(func, items, chunksize=chunk))
+            yield from pool.map(func, items, chunksize=chunk)
     except BrokenProcessPool:
         raise BuildError(
             f"{what}: a worker process stopped (crashed or was killed); run the build again"

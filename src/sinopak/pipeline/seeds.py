@@ -12,7 +12,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import SeedError, SeedErrors
 from ..schema.models import KINDS, DocumentSeed, PackageSeed, Report
-from .parallel import map_in_order
+from .parallel import imap_in_order
 from .safe_yaml import Located, Path_, load_yaml
 
 
@@ -148,7 +148,9 @@ def load_records(seeds: Path) -> list[Loaded]:
     out: list[Loaded] = []
     errors: list[SeedError] = []
     displays = [path.relative_to(seeds.parent).as_posix() for path in files]
-    parsed = map_in_order(_parse, list(zip(files, displays, strict=True)), what="reading seeds")
+    # the records of each file are validated here while the workers parse the files after it
+    jobs = list(zip(files, displays, strict=True))
+    parsed = imap_in_order(_parse, jobs, what="reading seeds")
     for display, located in zip(displays, parsed, strict=True):
         if isinstance(located, SeedError):
             errors.append(located)
