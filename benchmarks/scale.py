@@ -36,14 +36,21 @@ PROBE = """
 import os, resource, subprocess, sys, time
 
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
-SLACK_KIB = 1024  # per process: statm's counters may lag the pages by a few (per-CPU batches)
+CPUS = os.cpu_count() or 1
+# statm's counters may lag the pages: per CPU (kernels since 6.2: a batch of max(32, 2 x CPUs)
+# pages for each of the file, anonymous and shared counters) or per thread (older kernels: 64
+# events), so a process's RSS is taken as statm's plus that much
+CPU_SLACK_KIB = 3 * CPUS * max(32, 2 * CPUS) * PAGE_KIB
+THREAD_SLACK_KIB = 64 * PAGE_KIB
 
 def resident_kib(pid):
     try:
         with open(f"/proc/{pid}/statm") as fh:
-            return int(fh.read().split()[1]) * PAGE_KIB
+            pages = int(fh.read().split()[1])
+        threads = len(os.listdir(f"/proc/{pid}/task"))
     except (OSError, ValueError, IndexError):
         return 0
+    return pages * PAGE_KIB + CPU_SLACK_KIB + threads * THREAD_SLACK_KIB
 
 def proportional_kib(pid):
     # Pss: pages shared with the fork server count once, split between the processes
@@ -83,7 +90,7 @@ proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.
 peak = 0
 while proc.poll() is None:
     pids = tree(proc.pid)
-    if sum(resident_kib(p) + SLACK_KIB for p in pids) > peak:
+    if sum(resident_kib(p) for p in pids) > peak:
         peak = max(peak, sum(proportional_kib(p) for p in pids))
     time.sleep(0.05)
 sys.stderr.write(proc.stdout.read().decode())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from conftest import ROOT
@@ -67,3 +68,33 @@ def test_yaml_nested_deeper_than_the_limit_is_a_located_seed_error(tmp_path: Pat
     path.write_text("a: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n")
     with pytest.raises(SeedError, match=rf"deep.yaml:1: YAML nested more than {MAX_DEPTH} levels"):
         load_yaml(path, "deep.yaml")
+
+
+def _double(n: int) -> int:
+    return 2 * n
+
+
+class RecordingPool(parallel.ProcessPoolExecutor):
+    """The pool `imap_in_order` makes, recording how it is shut down."""
+
+    shutdowns: ClassVar[list[tuple[bool, bool]]] = []
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        RecordingPool.shutdowns.append((wait, cancel_futures))
+        super().shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def test_a_caller_that_stops_early_stops_the_workers(
+    forked: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import contextlib
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", RecordingPool)
+    monkeypatch.setattr(RecordingPool, "shutdowns", [])
+    items = list(range(200))
+    assert list(parallel.imap_in_order(_double, items, what="x")) == [2 * n for n in items]
+    assert RecordingPool.shutdowns == [(True, False)]  # all results in: workers joined
+    with contextlib.closing(parallel.imap_in_order(_double, items, what="x")) as results:
+        assert next(results) == 0
+    # closed early: the work not started is dropped and nothing waits for the rest
+    assert RecordingPool.shutdowns == [(True, False), (False, True)]

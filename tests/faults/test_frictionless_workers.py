@@ -225,11 +225,42 @@ def test_lookups_are_not_shared_across_packages_or_with_self_references(
     assert {("frictionless:" + p["type"], p["row"], p["field"]) for p in second} == expected
     assert any(gone in p["message"] for p in second)
     worker.validate_resource(str(dist / "datapackage.json"), "events")  # refers to itself by ""
-    # events refers to agreements, entities, sentences and to itself (by "": not shared);
-    # the events keys are those participants referred to
-    assert {source for _, source in worker._lookups} == {
-        "agreements",
-        "entities",
-        "events",
-        "sentences",
+    # back to the first package: what was kept for the other is dropped; events refers to
+    # agreements, entities, sentences and to itself (by "": not shared)
+    assert set(worker._lookups) == {
+        (str(dist / "datapackage.json"), source)
+        for source in ("agreements", "entities", "sentences")
     }
+
+
+def test_what_a_worker_shares_and_keeps(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sinopak.validation import frictionless_worker as worker
+
+    monkeypatch.setattr(worker, "_validating", ("/p/datapackage.json", "events"))
+    assert worker._shared("entities") == ("/p/datapackage.json", "entities")
+    assert worker._shared("") is None  # a self-reference by "" (every resource's own)
+    assert worker._shared("events") is None  # a self-reference by name
+    monkeypatch.setattr(worker, "_validating", None)
+    assert worker._shared("entities") is None  # outside a validation: nothing shared
+    # a worker moving to another package's descriptor forgets what it read for the first
+    monkeypatch.setattr(worker, "_descriptors", {"/a": {}, "/b": {}})
+    monkeypatch.setattr(worker, "_references", {("/a", "x", ("k",)): {}, ("/b", "x", ("k",)): {}})
+    monkeypatch.setattr(worker, "_lookups", {("/a", "x"): {}, ("/b", "x"): {}})
+    worker._keep_only("/b")
+    assert list(worker._descriptors) == ["/b"]
+    assert list(worker._references) == [("/b", "x", ("k",))]
+    assert list(worker._lookups) == [("/b", "x")]
+
+
+def test_a_frictionless_without_the_lookup_it_patches_is_left_as_it_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+    import types
+
+    from sinopak.validation import frictionless_worker as worker
+
+    other = types.SimpleNamespace(TableResource=type("TableResource", (), {}))
+    monkeypatch.setattr(importlib, "import_module", lambda name: other)
+    worker._share_lookups()  # no Lookup, no private __open_lookup: frictionless's own lookups
+    assert not hasattr(other, "SHARED") and not hasattr(other, "Lookup")

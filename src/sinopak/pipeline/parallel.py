@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, TypeVar
@@ -51,9 +51,10 @@ def map_in_order(
 
 def imap_in_order(
     func: Callable[[T], R], items: Sequence[T], *, what: str, min_items: int | None = None
-) -> Iterator[R]:
+) -> Generator[R, None, None]:
     """`map_in_order`, each result given as soon as it and those before it are ready: the
-    caller works on the first results while the workers make the others."""
+    caller works on the first results while the workers make the others. A caller that stops
+    early closes it (`contextlib.closing`): its workers are then stopped, not waited for."""
     min_items = MIN_ITEMS if min_items is None else min_items
     workers = min(cores(), len(items) // max(1, min_items // 2))
     context = fork_context()
@@ -61,9 +62,11 @@ def imap_in_order(
         yield from (func(item) for item in items)
         return
     chunk = max(1, len(items) // (workers * 8))
+    pool = ProcessPoolExecutor(workers, mp_context=context)
+    done = False
     try:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            yield from pool.map(func, items, chunksize=chunk)
+        yield from pool.map(func, items, chunksize=chunk)
+        done = True
     except BrokenProcessPool:
         raise BuildError(
             f"{what}: a worker process stopped (crashed or was killed); run the build again"
@@ -72,3 +75,7 @@ def imap_in_order(
         raise
     except Exception as exc:  # e.g. a result that cannot be pickled: no traceback for users
         raise BuildError(f"{what}: {type(exc).__name__}: {exc}") from None
+    finally:
+        # all results in: the workers are joined; else (an error, or the caller stopped and
+        # closed this generator) the work not started is dropped and nothing waits for the rest
+        pool.shutdown(wait=done, cancel_futures=not done)

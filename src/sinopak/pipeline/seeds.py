@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -150,21 +151,21 @@ def load_records(seeds: Path) -> list[Loaded]:
     displays = [path.relative_to(seeds.parent).as_posix() for path in files]
     # the records of each file are validated here while the workers parse the files after it
     jobs = list(zip(files, displays, strict=True))
-    parsed = imap_in_order(_parse, jobs, what="reading seeds")
-    for display, located in zip(displays, parsed, strict=True):
-        if isinstance(located, SeedError):
-            errors.append(located)
-            continue
-        if located.value is None:
-            continue
-        if not isinstance(located.value, dict):
-            errors.append(
-                SeedError("expected a mapping of record kinds to lists", file=display, line=1)
-            )
-            continue
-        for kind, items in located.value.items():
-            out.extend(_records_of_kind(kind, items, located, display, errors))
-        located.value = None  # the models hold the records now: keep only the lines
+    with contextlib.closing(imap_in_order(_parse, jobs, what="reading seeds")) as parsed:
+        for display, located in zip(displays, parsed, strict=True):
+            if isinstance(located, SeedError):
+                errors.append(located)
+                continue
+            if located.value is None:
+                continue
+            if not isinstance(located.value, dict):
+                errors.append(
+                    SeedError("expected a mapping of record kinds to lists", file=display, line=1)
+                )
+                continue
+            for kind, items in located.value.items():
+                out.extend(_records_of_kind(kind, items, located, display, errors))
+            located.value = None  # the models hold the records now: keep only the lines
     if errors:
         raise SeedErrors(errors)
     return out

@@ -14,9 +14,10 @@ keys, exactly as `frictionless validate` does; what changes is what it reads:
 - CSV files are read by frictionless itself (encoding, dialect, header, bytes and hash).
 
 A worker keeps the referenced columns it has read, and the sets of key values frictionless
-made of them (its foreign-key lookup, `SharedLookup`), for every later resource that refers
-to the same table; the rows of the resource itself are not kept. A worker lives for one
-validation run (its pool's), in which no file of the package changes.
+made of them (its foreign-key lookup, `SharedLookup`), for every later resource of the same
+package that refers to the same table (those of another package are dropped); the rows of the
+resource itself are not kept. A worker lives for one validation run (its pool's), in which no
+file of the package changes.
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ def _share_lookups() -> None:
     table: Any = importlib.import_module("frictionless.resources.table")  # patched below
     if getattr(table, "SHARED", False):
         return
+    resource = getattr(table, "TableResource", None)
+    if not hasattr(table, "Lookup") or not hasattr(resource, "_TableResource__open_lookup"):
+        return  # a frictionless without them (not 5.x): its own lookups, one per resource
 
     class SharedLookup(table.Lookup):  # type: ignore[misc]
         """frictionless's lookup (resource name -> key fields -> values), starting with the
@@ -82,6 +86,17 @@ def _share_lookups() -> None:
     table.Lookup = SharedLookup  # what TableResource makes its lookup with
     table.SHARED = True
     table.TableResource._TableResource__open_lookup = open_lookup
+
+
+def _keep_only(descriptor_path: str) -> None:
+    """Forget what was read for another package: a worker of a build validates the CSV tables
+    from one descriptor, then (scope "all") the others from the package's, and never goes back."""
+    for path in [k for k in _descriptors if k != descriptor_path]:
+        del _descriptors[path]
+    for reference in [k for k in _references if k[0] != descriptor_path]:
+        del _references[reference]
+    for lookup in [k for k in _lookups if k[0] != descriptor_path]:
+        del _lookups[lookup]
 
 
 def _shared(source: str) -> tuple[str, str] | None:
@@ -121,6 +136,7 @@ def _problems(descriptor_path: str, name: str) -> list[Problem]:
     import frictionless
 
     _share_lookups()
+    _keep_only(descriptor_path)
     descriptor = _descriptor(descriptor_path)
     base = str(Path(descriptor_path).parent)
     by_name = {r["name"]: r for r in descriptor["resources"] if isinstance(r, dict)}
