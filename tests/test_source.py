@@ -52,6 +52,8 @@ def test_build_refuses_changed_source_and_leaves_dist(project: Path) -> None:
 
 
 def test_published_sources_are_the_seed_files_byte_for_byte() -> None:
+    # the committed dist/, which test_build's test_committed_dist_is_up_to_date rebuilds with
+    # the code under test and compares: together they cover the code that writes the sources
     import hashlib
     import json
 
