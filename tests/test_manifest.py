@@ -186,3 +186,25 @@ def test_a_narrower_frictionless_scope_does_not_cover_the_default(
     assert len(full_builds) == 2
     assert check(project, "--frictionless", "none")[0] == 0
     assert len(full_builds) == 2
+
+
+def test_the_recorded_digests_are_the_files_own(built: Path) -> None:
+    # dist/'s digests come from the staged package's SHA256SUMS: they are its files' own
+    data = json.loads((built / "build" / "manifest.json").read_text())
+    assert data["outputs"] == manifest.outputs(Project(built), data["generated"])
+    assert manifest.staged_digests(built / "dist") == {
+        p.relative_to(built / "dist").as_posix(): manifest.digest(p)
+        for p in (built / "dist").rglob("*")
+        if p.is_file() and p.name != "SHA256SUMS"
+    }
+
+
+def test_known_digests_are_taken_as_given_and_the_rest_computed(tmp_path: Path) -> None:
+    (tmp_path / "a").write_text("a")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b").write_text("b")
+    found = manifest.tree(tmp_path, "x/", known={"sub/b": "given"})
+    assert found == {"x/a": manifest.digest(tmp_path / "a"), "x/sub/b": "given"}
+    (tmp_path / "SHA256SUMS").write_text("0" * 64 + "  a\nnot a line\n" + "1" * 63 + "  b\n")
+    assert manifest.staged_digests(tmp_path) == {"a": "0" * 64}
+    assert manifest.staged_digests(tmp_path / "sub") == {}

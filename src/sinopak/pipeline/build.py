@@ -250,6 +250,7 @@ def _build(
         shutil.rmtree(leftover, ignore_errors=True)
     out = stage(project, frictionless=frictionless, progress=progress)
     try:
+        known = manifest.staged_digests(out / "dist")  # checked against the files by `stage`
         sources = source_files(project.root)
         stale_sources = [rel for rel, text in sources.items() if _differs(project.root / rel, text)]
         stale = [f"dist/{p}" for p in differences(out / "dist", project.dist)]
@@ -259,14 +260,14 @@ def _build(
         if check_only:
             if stale:
                 raise StaleError(listing("generated files are stale; run `sinopak build`", stale))
-            manifest.record(project, frictionless, list(sources))
+            manifest.record(project, frictionless, list(sources), known)
             return []
         write_sources(project.root, {rel: sources[rel] for rel in stale_sources})
         if any(p.startswith("schema/") for p in stale):
             replace_folder(out / "schema", project.schema, hold=project.scratch)
         if any(p.startswith("dist/") for p in stale):
             replace_folder(out / "dist", project.dist, hold=project.scratch)
-        manifest.record(project, frictionless, list(sources))
+        manifest.record(project, frictionless, list(sources), known)
         return stale
     finally:
         shutil.rmtree(out, ignore_errors=True)
