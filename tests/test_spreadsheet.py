@@ -24,12 +24,13 @@ from openpyxl.utils import get_column_letter
 import sinopak
 from sinopak.errors import BuildError
 from sinopak.pipeline import spreadsheet
+from sinopak.pipeline.background import Background
 from sinopak.pipeline.export import write_parquet
 from sinopak.pipeline.spreadsheet import (
     ABOUT_SHEET,
     XLSX_NAME,
-    Background,
     ParquetRows,
+    workbook_job,
     write_workbook,
 )
 from sinopak.schema.tables import TABLES
@@ -48,7 +49,7 @@ def parquet_rows(table: str) -> list[dict[str, Any]]:
 
 def staged(folder: Path, rows: dict[str, list[dict[str, Any]]]) -> Path:
     """`rows` as the Parquet files of a package in `folder`, with the published descriptor
-    (what Background reads)."""
+    (what `workbook_job` reads)."""
     (folder / "parquet").mkdir(parents=True)
     (folder / "datapackage.json").write_text(json.dumps(sinopak.datapackage()), encoding="utf-8")
     for name, table in TABLES.items():
@@ -172,7 +173,7 @@ def test_libreoffice_reads_every_sheet_with_the_published_values(tmp_path: Path)
 def test_a_text_longer_than_a_cell_stops_the_build_naming_where(tmp_path: Path) -> None:
     rows = {t: sinopak.load(t) for t in sinopak.tables()}  # type: ignore[call-overload]
     rows["events"][1]["label"] = "x" * 40_000
-    job = Background(tmp_path / "x.xlsx", staged(tmp_path / "pkg", rows))
+    job = Background([workbook_job(tmp_path / "x.xlsx", staged(tmp_path / "pkg", rows))])
     with pytest.raises(
         BuildError, match=r"events, sheet row 3, column label: a text of 40000 UTF-16 units"
     ):
@@ -185,7 +186,7 @@ def test_a_killed_workbook_process_is_a_build_error(tmp_path: Path) -> None:
     for table in sinopak.tables():
         (tmp_path / "parquet" / f"{table}.parquet").unlink()
         os.mkfifo(tmp_path / "parquet" / f"{table}.parquet")
-    job = spreadsheet.Background(tmp_path / "x.xlsx", tmp_path)
+    job = Background([workbook_job(tmp_path / "x.xlsx", tmp_path)])
     os.kill(job.process.pid, signal.SIGKILL)
     with pytest.raises(BuildError, match=r"the process writing it stopped \(exit code -9\)"):
         job.wait()
@@ -194,7 +195,7 @@ def test_a_killed_workbook_process_is_a_build_error(tmp_path: Path) -> None:
 
 def test_the_background_workbook_is_the_one_written_in_process(tmp_path: Path) -> None:
     # the process reads the published Parquet files; in process, the build's rows
-    job = Background(tmp_path / "a.xlsx", ROOT / "dist")
+    job = Background([workbook_job(tmp_path / "a.xlsx", ROOT / "dist")])
     args = list(job.process.args)
     job.wait()
     assert (tmp_path / "a.xlsx").read_bytes() == XLSX.read_bytes()
@@ -216,8 +217,10 @@ def test_a_script_without_a_main_guard_writes_the_workbook_once(tmp_path: Path) 
     script = tmp_path / "unguarded.py"
     script.write_text(
         "from pathlib import Path\n"
-        "from sinopak.pipeline.spreadsheet import Background\n"
-        f"Background(Path({str(tmp_path / 'a.xlsx')!r}), Path({str(ROOT / 'dist')!r})).wait()\n"
+        "from sinopak.pipeline.background import Background\n"
+        "from sinopak.pipeline.spreadsheet import workbook_job\n"
+        f"job = workbook_job(Path({str(tmp_path / 'a.xlsx')!r}), Path({str(ROOT / 'dist')!r}))\n"
+        "Background([job]).wait()\n"
         "print('written')\n",
         encoding="utf-8",
     )
@@ -233,7 +236,7 @@ def test_a_workbook_process_that_cannot_start_is_a_build_error(
 ) -> None:
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
     with pytest.raises(BuildError, match=r"sinopak\.xlsx: cannot start the process writing it"):
-        Background(tmp_path / "a.xlsx", ROOT / "dist")
+        Background([workbook_job(tmp_path / "a.xlsx", ROOT / "dist")])
 
 
 def test_parquet_rows_are_the_published_rows_read_in_batches(

@@ -168,19 +168,6 @@ def workbook_job(
     )
 
 
-class Background(background.Background):
-    """The workbook alone written by a separate process (see `workbook_job`)."""
-
-    def __init__(
-        self,
-        path: Path,
-        folder: Path,
-        scratch: Path | None = None,
-        descriptor: Path | None = None,
-    ) -> None:
-        super().__init__([workbook_job(path, folder, scratch, descriptor)])
-
-
 def write_staged(args: list[str]) -> None:
     """The job of `workbook_job`, in the separate process."""
     import json
