@@ -13,7 +13,7 @@ import pytest
 from conftest import run
 
 from sinopak.pipeline import build as build_module
-from sinopak.pipeline import export, manifest
+from sinopak.pipeline import export, manifest, release
 from sinopak.pipeline.project import Project
 
 
@@ -192,7 +192,7 @@ def test_the_recorded_digests_are_the_files_own(built: Path) -> None:
     # dist/'s digests come from the staged package's SHA256SUMS: they are its files' own
     data = json.loads((built / "build" / "manifest.json").read_text())
     assert data["outputs"] == manifest.outputs(Project(built), data["generated"])
-    assert manifest.staged_digests(built / "dist") == {
+    assert release.read_sums(built / "dist") == {
         p.relative_to(built / "dist").as_posix(): manifest.digest(p)
         for p in (built / "dist").rglob("*")
         if p.is_file() and p.name != "SHA256SUMS"
@@ -206,5 +206,5 @@ def test_known_digests_are_taken_as_given_and_the_rest_computed(tmp_path: Path) 
     found = manifest.tree(tmp_path, "x/", known={"sub/b": "given"})
     assert found == {"x/a": manifest.digest(tmp_path / "a"), "x/sub/b": "given"}
     (tmp_path / "SHA256SUMS").write_text("0" * 64 + "  a\nnot a line\n" + "1" * 63 + "  b\n")
-    assert manifest.staged_digests(tmp_path) == {"a": "0" * 64}
-    assert manifest.staged_digests(tmp_path / "sub") == {}
+    assert release.read_sums(tmp_path) == {"a": "0" * 64}
+    assert release.read_sums(tmp_path / "sub") == {}

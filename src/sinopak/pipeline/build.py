@@ -33,7 +33,7 @@ from .generated import (
 )
 from .lock import build_lock
 from .project import Project
-from .release import Zipping, write_sums
+from .release import Zipping, read_sums, write_sums
 from .rows import build_rows
 from .swap import differences, recover
 
@@ -250,7 +250,7 @@ def _build(
         shutil.rmtree(leftover, ignore_errors=True)
     out = stage(project, frictionless=frictionless, progress=progress)
     try:
-        known = manifest.staged_digests(out / "dist")  # checked against the files by `stage`
+        known = read_sums(out / "dist")  # checked against the files by `stage`
         sources = source_files(project.root)
         stale_sources = [rel for rel, text in sources.items() if _differs(project.root / rel, text)]
         stale = [f"dist/{p}" for p in differences(out / "dist", project.dist)]

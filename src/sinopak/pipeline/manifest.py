@@ -120,20 +120,6 @@ def record(
     os.replace(tmp, path)
 
 
-def staged_digests(folder: Path) -> dict[str, str]:
-    """The digests a staged package's SHA256SUMS lists, by path inside it (none if unreadable)."""
-    try:
-        text = (folder / "SHA256SUMS").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return {}
-    found: dict[str, str] = {}
-    for line in text.splitlines():
-        value, sep, name = line.partition("  ")
-        if sep and len(value) == 64:
-            found[name] = value
-    return found
-
-
 def load(project: Project) -> dict[str, Any] | None:
     """The recorded manifest, or None when it is absent, unreadable or not of this shape."""
     try:

@@ -82,6 +82,20 @@ def write_sums(folder: Path, known: Mapping[str, str] | None = None) -> None:
     (folder / SUMS).write_text(sums_text(folder, known), encoding="utf-8")
 
 
+def read_sums(folder: Path) -> dict[str, str]:
+    """The digests `write_sums` listed in `folder`, by relative path (none if unreadable)."""
+    try:
+        text = (folder / SUMS).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        value, sep, name = line.partition("  ")
+        if sep and len(value) == 64:
+            found[name] = value
+    return found
+
+
 class Zipping:
     """`write_zip` in a thread, started at once: zlib and file reads release the GIL, so the
     zip (a tenth of a large build) is written on another core while this process validates
