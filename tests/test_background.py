@@ -40,32 +40,30 @@ def jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+def a_then_b(folder: Path, first: str, second: str) -> Background:
+    """The process writing a.txt (job `first`), then b.txt (job `second`), in `folder`."""
+    a, b = folder / "a.txt", folder / "b.txt"
+    return Background(
+        [("a.txt", "fake_jobs", [str(a), first]), ("b.txt", "fake_jobs", [str(b), second])]
+    )
+
+
 def test_jobs_run_in_turn_with_the_system_memory_pool(jobs: Path) -> None:
-    a, b = jobs / "a.txt", jobs / "b.txt"
-    Background(
-        [("a.txt", "fake_jobs", [str(a), "one"]), ("b.txt", "fake_jobs", [str(b), "two"])]
-    ).wait()
-    assert a.read_text() == "one system" and b.read_text() == "two system"
+    a_then_b(jobs, "one", "two").wait()
+    assert (jobs / "a.txt").read_text() == "one system"
+    assert (jobs / "b.txt").read_text() == "two system"
 
 
 def test_a_failing_job_is_its_error_and_later_jobs_do_not_run(jobs: Path) -> None:
-    a, b = jobs / "a.txt", jobs / "b.txt"
-    job = Background(
-        [("a.txt", "fake_jobs", [str(a), "fail"]), ("b.txt", "fake_jobs", [str(b), "two"])]
-    )
     with pytest.raises(BuildError, match=r"a\.txt: refused, as asked$"):
-        job.wait()
-    assert not b.exists()
+        a_then_b(jobs, "fail", "two").wait()
+    assert not (jobs / "b.txt").exists()
 
 
 def test_an_unexpected_error_is_named_after_the_jobs_file(jobs: Path) -> None:
-    a, b = jobs / "a.txt", jobs / "b.txt"
-    job = Background(
-        [("a.txt", "fake_jobs", [str(a), "one"]), ("b.txt", "fake_jobs", [str(b), "crash"])]
-    )
     with pytest.raises(BuildError, match=r"^b\.txt: KeyError: 'no such thing'$"):
-        job.wait()
-    assert a.read_text() == "one system"
+        a_then_b(jobs, "one", "crash").wait()
+    assert (jobs / "a.txt").read_text() == "one system"
 
 
 def test_a_killed_process_names_every_file_it_was_writing(jobs: Path) -> None:
