@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from conftest import ROOT
 
+from sinopak.errors import SeedError
 from sinopak.pipeline import safe_yaml, seeds
 from sinopak.schema.models import KINDS
 from sinopak.schema.tables import TABLES
@@ -103,3 +106,32 @@ def test_lines_found_again_are_the_lines_read_at_once(tmp_path: Path) -> None:
     assert lazy.line(("events", 0, "label")) == 5
     lazy.release()
     assert lazy.line(("events", 0, "label")) is None  # released: not read again
+
+
+def test_yaml_is_read_as_bytes_hashed_and_decoded_as_read_text_decodes(tmp_path: Path) -> None:
+    lf = "events:\n- event_id: evt.a\n  label: A\n"
+    for data in (lf.encode(), lf.replace("\n", "\r\n").encode(), lf.replace("\n", "\r").encode()):
+        path = tmp_path / "x.yaml"
+        path.write_bytes(data)
+        eager = safe_yaml.load_yaml(path, "x.yaml")
+        lazy = safe_yaml.load_yaml(path, "x.yaml", lines=False)
+        assert eager.sha256 == lazy.sha256 == hashlib.sha256(data).hexdigest()
+        assert eager.value == lazy.value == yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert eager.line(("events", 0, "label")) == lazy.line(("events", 0, "label")) == 3
+    path.write_bytes("events: [caf\u00e9]\n".encode("latin-1"))
+    with pytest.raises(SeedError) as caught:
+        safe_yaml.load_yaml(path, "x.yaml")
+    assert (caught.value.file, caught.value.message) == ("x.yaml", "not valid UTF-8 at byte 12")
+
+
+def test_the_corpus_keeps_the_digest_of_every_seed_file_it_read() -> None:
+    from sinopak.pipeline.corpus import load_corpus
+
+    corpus = load_corpus(ROOT / "seeds")
+    records = sorted((ROOT / "seeds" / "records").rglob("*.yaml"))
+    sources = [ROOT / "seeds" / d.seed.file for d in corpus.documents]
+    assert len(records) > 5 and len(sources) > 1
+    assert corpus.read == {
+        p.relative_to(ROOT / "seeds").as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in [*sources, *records]
+    }

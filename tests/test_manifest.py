@@ -21,9 +21,9 @@ from sinopak.pipeline.project import Project
 def full_builds(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Records each full build (the staging step); the fast path never stages."""
     calls: list[Path] = []
-    real: Callable[..., Path] = build_module.stage
+    real: Callable[..., tuple[Path, dict[str, str]]] = build_module.stage
 
-    def spy(project: Project, **kwargs: object) -> Path:
+    def spy(project: Project, **kwargs: object) -> tuple[Path, dict[str, str]]:
         calls.append(project.root)
         return real(project, **kwargs)
 
@@ -208,3 +208,41 @@ def test_known_digests_are_taken_as_given_and_the_rest_computed(tmp_path: Path) 
     (tmp_path / "SHA256SUMS").write_text("0" * 64 + "  a\nnot a line\n" + "1" * 63 + "  b\n")
     assert release.read_sums(tmp_path) == {"a": "0" * 64}
     assert release.read_sums(tmp_path / "sub") == {}
+
+
+def test_the_seed_digests_recorded_are_the_files_own(built: Path) -> None:
+    # the seeds' digests come from the bytes the build read: they are what hashing gives
+    data = json.loads((built / "build" / "manifest.json").read_text())
+    assert data["inputs"] == manifest.inputs(Project(built))
+    files = data["inputs"]["files"]
+    assert len([p for p in files if p.startswith("seeds/records/")]) > 5
+    assert files["seeds/000_d3da3a035377400c.txt"] == manifest.digest(
+        built / "seeds" / "000_d3da3a035377400c.txt"
+    )
+
+
+def test_a_seed_edited_while_the_build_runs_is_recorded_as_it_was_read(
+    project: Path, monkeypatch: pytest.MonkeyPatch, full_builds: list[Path]
+) -> None:
+    # the manifest holds what the build read: a record file changed after it was read (a
+    # comment, which changes nothing built) keeps the next check off the fast path
+    edited = sorted((project / "seeds" / "records").rglob("*.yaml"))[0]
+    as_read = manifest.digest(edited)
+    real = build_module.load_corpus
+
+    def read_then_edit(seeds: Path) -> object:
+        corpus = real(seeds)
+        with edited.open("a", encoding="utf-8") as fh:
+            fh.write("# edited while the build ran\n")
+        return corpus
+
+    monkeypatch.setattr(build_module, "load_corpus", read_then_edit)
+    assert run("build", "--root", str(project)).exit_code == 0
+    monkeypatch.setattr(build_module, "load_corpus", real)
+    files = json.loads((project / "build" / "manifest.json").read_text())["inputs"]["files"]
+    assert files["seeds/" + edited.relative_to(project / "seeds").as_posix()] == as_read
+    assert manifest.digest(edited) != as_read
+    assert check(project)[0] == 0  # nothing built changed, but it took the full check
+    assert full_builds == [project, project]
+    assert check(project)[0] == 0  # now recorded as it is: the fast path
+    assert full_builds == [project, project]

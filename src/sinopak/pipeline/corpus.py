@@ -43,6 +43,9 @@ class Corpus:
     package: PackageSeed
     documents: list[Document]
     records: list[Loaded]
+    # sha256 of the seed files read (sources and record files), by path inside seeds/, as
+    # they were read: the build manifest records these rather than hashing them again
+    read: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     # what `units` made of the records, made once (checking and making rows both need it)
     made: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -66,7 +69,9 @@ class Corpus:
 def load_corpus(seeds: Path) -> Corpus:
     """Read and verify every source, segment it, and read every record (Pydantic-validated)."""
     texts = load_corpus_texts(seeds)
-    return Corpus(texts.package, texts.documents, load_records(seeds))
+    read = {d.seed.file: d.source.sha256 for d in texts.documents}
+    records = load_records(seeds, read)
+    return Corpus(texts.package, texts.documents, records, read)
 
 
 def load_corpus_texts(seeds: Path) -> Corpus:

@@ -73,9 +73,12 @@ def installed() -> list[str]:
     return sorted(found)
 
 
-def inputs(project: Project, code: Path | None = None) -> dict[str, Any]:
-    """Everything a build reads."""
-    files = tree(project.seeds, "seeds/")
+def inputs(
+    project: Project, code: Path | None = None, read: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Everything a build reads; `read`: digests of seed files (by path inside seeds/) taken
+    from the bytes the build read, not computed again."""
+    files = tree(project.seeds, "seeds/", known=read)
     files["pyproject.toml"] = digest(project.root / "pyproject.toml")
     return {
         "files": files,
@@ -99,16 +102,23 @@ def outputs(
 
 
 def record(
-    project: Project, scope: str, generated: list[str], known: Mapping[str, str] | None = None
+    project: Project,
+    scope: str,
+    generated: list[str],
+    known: Mapping[str, str] | None = None,
+    read: Mapping[str, str] | None = None,
 ) -> None:
     """Write the manifest of the build that just finished (atomically). `known`: digests of
     dist/'s files by path inside it, from the staged package's SHA256SUMS (checked against the
     staged files, which dist/ now holds, or equals byte for byte): at 10,000 articles hashing
-    dist/ again took 3.5 s."""
+    dist/ again took 3.5 s. `read`: digests of the seed files as the build read them (by path
+    inside seeds/): a seed edited while the build ran is then recorded as the build saw it,
+    and the next `--check` rebuilds; hashing the 20,000 seed files of 10,000 articles again
+    took 2.6 s."""
     data = {
         "format": FORMAT,
         "scope": scope,
-        "inputs": inputs(project),
+        "inputs": inputs(project, read=read),
         "generated": sorted(generated),
         "outputs": outputs(project, generated, known),
     }

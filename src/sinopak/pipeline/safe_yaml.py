@@ -32,19 +32,25 @@ Path_ = tuple[str | int, ...]
 
 
 class Located:
-    """Parsed YAML plus the 1-based line of every mapping key and sequence item.
+    """Parsed YAML plus the 1-based line of every mapping key and sequence item, and the
+    sha256 of the file's bytes as read (the build manifest records it: see `manifest`).
 
-    A file read with `lines=False` keeps only its path and the hash of its text, and finds
-    the lines again (by reading it once more) the first time one is asked for: errors are
-    rare, and the lines of a large corpus took hundreds of megabytes to keep. A file changed
-    since then gives no line rather than a wrong one."""
+    A file read with `lines=False` keeps only its path and that hash, and finds the lines
+    again (by reading it once more) the first time one is asked for: errors are rare, and the
+    lines of a large corpus took hundreds of megabytes to keep. A file changed since then
+    gives no line rather than a wrong one."""
 
     def __init__(
-        self, value: Any, lines: dict[Path_, int], again: tuple[Path, str, str] | None = None
+        self,
+        value: Any,
+        lines: dict[Path_, int],
+        sha256: str,
+        again: tuple[Path, str] | None = None,
     ) -> None:
         self.value = value
         self.lines = lines
-        self.again = again  # (path, display, sha256 of the text read) when lines are lazy
+        self.sha256 = sha256
+        self.again = again  # (path, display) when the lines are found again if wanted
 
     def release(self) -> None:
         """Forget the parsed values and lines (a large corpus holds millions of them) once
@@ -56,7 +62,7 @@ class Located:
     def line(self, path: Path_) -> int | None:
         """Line of `path`, or of its closest ancestor that has one."""
         if self.again is not None:
-            self.lines, self.again = _lines_again(*self.again), None
+            self.lines, self.again = _lines_again(*self.again, self.sha256), None
         while path:
             if path in self.lines:
                 return self.lines[path]
@@ -64,14 +70,14 @@ class Located:
         return self.lines.get((), None)
 
 
-def _lines_again(path: Path, display: str, digest: str) -> dict[Path_, int]:
-    """The lines of a file read before, if it still has the same text; else none."""
+def _lines_again(path: Path, display: str, sha256: str) -> dict[Path_, int]:
+    """The lines of a file read before, if it still has the same bytes; else none."""
     try:
-        text = path.read_text(encoding="utf-8")
-        if _digest(text) != digest:
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha256:
             return {}
-        return _parse(text, display, lines=True)[1]
-    except (OSError, UnicodeDecodeError, SeedError):
+        return _parse(_text(data, display), display, lines=True)[1]
+    except (OSError, SeedError):
         return {}
 
 
@@ -90,18 +96,23 @@ def load_yaml(path: Path, display: str, *, lines: bool = True) -> Located:
     if size > MAX_BYTES:
         raise SeedError(f"file is {size} bytes; the limit is {MAX_BYTES}", file=display)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SeedError(f"cannot read: {exc.strerror}", file=display) from None
+    sha256 = hashlib.sha256(data).hexdigest()
+    value, found = _parse(_text(data, display), display, lines=lines)
+    if lines:
+        return Located(value, found, sha256)
+    return Located(value, {}, sha256, (path, display))
+
+
+def _text(data: bytes, display: str) -> str:
+    """The file's text as `Path.read_text` gives it: UTF-8, every line ending a newline."""
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SeedError(f"not valid UTF-8 at byte {exc.start}", file=display) from None
-    value, found = _parse(text, display, lines=lines)
-    if lines:
-        return Located(value, found)
-    return Located(value, {}, (path, display, _digest(text)))
-
-
-def _digest(text: str) -> str:
-    """What a lazily located file's text is recognised by when its lines are wanted again."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _parse(text: str, display: str, *, lines: bool) -> tuple[Any, dict[Path_, int]]:

@@ -140,8 +140,9 @@ def load_package(seeds: Path) -> PackageSeed:
         raise SeedErrors(list(errors)) from None
 
 
-def load_records(seeds: Path) -> list[Loaded]:
-    """Read every YAML file under seeds/records/, in sorted path order."""
+def load_records(seeds: Path, read: dict[str, str] | None = None) -> list[Loaded]:
+    """Read every YAML file under seeds/records/, in sorted path order; `read` gets the
+    sha256 of each file's bytes as read, by its path inside `seeds`."""
     root = seeds / "records"
     files = sorted(root.rglob("*.yaml"))
     if not files:
@@ -152,10 +153,12 @@ def load_records(seeds: Path) -> list[Loaded]:
     # the records of each file are validated here while the workers parse the files after it
     jobs = list(zip(files, displays, strict=True))
     with contextlib.closing(imap_in_order(_parse, jobs, what="reading seeds")) as parsed:
-        for display, located in zip(displays, parsed, strict=True):
+        for path, display, located in zip(files, displays, parsed, strict=True):
             if isinstance(located, SeedError):
                 errors.append(located)
                 continue
+            if read is not None:
+                read[path.relative_to(seeds).as_posix()] = located.sha256
             if located.value is None:
                 continue
             if not isinstance(located.value, dict):

@@ -121,6 +121,20 @@ def _collect_one(res: dict[str, Any], future: Future[list[dict[str, Any]]], repo
         )
 
 
+def warm() -> None:
+    """Start the fork server now (it imports frictionless and pyarrow, in a process of its
+    own: about 1.5 CPU-s), so that the workers `start` asks for later fork from a server that
+    is ready. Nothing where there is no fork server."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    forkserver.ensure_running()
+
+
 def start(
     descriptor_path: Path, descriptor: dict[str, Any], scope: Scope, *, task: Task | None = None
 ) -> Pending:
