@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import random
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag, urlparse
@@ -236,3 +237,15 @@ def test_a_record_without_evidence_is_an_error_naming_it() -> None:
     rows["evidence"] = []  # no evidence at all: records are named, nothing is written
     with pytest.raises(EvidenceError, match=r"without evidence .*: ent\.aiwan-e-sadr \(entities\)"):
         _streamed(sinopak.datapackage(), rows, texts)
+
+
+def test_fragment_ids_are_what_quote_makes_of_them() -> None:
+    from urllib.parse import quote
+
+    from sinopak.pipeline.web_annotations import _fragment
+
+    ids = ["ev.a-1_b~c/d", "", "ev. space", "ev.é", "ev.%41", "ev.#x", "ev?a=b", "a\u2028b", "/"]
+    rng = random.Random(13)
+    alphabet = "az09_.-~/ %#?&é–\n"
+    ids += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(2000)]
+    assert [_fragment(i) for i in ids] == [quote(i, safe="/") for i in ids]
