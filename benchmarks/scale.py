@@ -1,7 +1,8 @@
 """Scale: build and validate synthetic corpora of N = 1, 10, 100, 1000 articles.
 
 Reports wall time, peak memory (of the build and its worker processes) and time per record, and the
-ratio of time per record between the largest and N = 10 (flat means close to 1).
+ratio of time per record between the largest and N = 10 (flat means close to 1). Each size is
+built twice: once timed, once under the memory probe (see `run_build`).
 
     python benchmarks/scale.py [--sizes 1 10 100 1000] [--frictionless csv]
 """

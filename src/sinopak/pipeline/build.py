@@ -16,7 +16,7 @@ from ..errors import BuildError, SeedErrors, StaleError
 from ..folders import replace_folder
 from ..layout import FORMATS
 from ..memory import give_back, paused_gc
-from ..validation import Scope, validate
+from ..validation import Report, Scope, validate
 from ..validation.files import check_sums, resource_paths
 from ..validation.frictionless_runner import Pending, selected
 from ..validation.frictionless_runner import start as start_frictionless
@@ -98,11 +98,7 @@ def stage(
         zipping = Zipping(out / "dist", version)
         report = validate(out / "dist", frictionless="none")  # frictionless: already running
         zipping.wait()
-        write_sums(out / "dist", zipping.digests)
-        # the lines of the files zipped are checked against the digests the zip thread made
-        # of their bytes (hashing them all again took 1.9 s at 10,000 articles); the zip's
-        # line, written last, is checked against the zip itself
-        check_sums(out / "dist", report, paths, zipping.digests)
+        release_sums(out / "dist", zipping.digests, report, paths)
         progress(STEPS[5])
         running, pending = pending, None
         if running is not None:
@@ -119,6 +115,14 @@ def stage(
         shutil.rmtree(out, ignore_errors=True)
         raise
     return out, read
+
+
+def release_sums(pkg: Path, digests: dict[str, str], report: Report, paths: frozenset[str]) -> None:
+    """SHA256SUMS written and checked. The lines of the files zipped are checked against the
+    digests the zip thread made of their bytes (`digests`: hashing them all again took 1.9 s
+    at 10,000 articles); the zip's line, written last, against the zip itself."""
+    write_sums(pkg, digests)
+    check_sums(pkg, report, paths, digests)
 
 
 def write_dist(
