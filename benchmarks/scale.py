@@ -169,9 +169,10 @@ def run_build(project: Path, scope: str) -> tuple[float, float]:
 
 
 def clear_outputs(project: Path) -> None:
-    """Remove what a build of `project` wrote (dist/ and the build manifest), so that the next
-    build starts as the first did: with nothing to compare its package to."""
+    """Remove what a build of `project` wrote (dist/, schema/ and the build manifest: a
+    synthetic project has none of them), so that the next build starts as the first did."""
     shutil.rmtree(project / "dist", ignore_errors=True)
+    shutil.rmtree(project / "schema", ignore_errors=True)
     (project / "build" / "manifest.json").unlink(missing_ok=True)
 
 

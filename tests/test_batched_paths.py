@@ -130,8 +130,19 @@ def test_the_corpus_keeps_the_digest_of_every_seed_file_it_read() -> None:
     corpus = load_corpus(ROOT / "seeds")
     records = sorted((ROOT / "seeds" / "records").rglob("*.yaml"))
     sources = [ROOT / "seeds" / d.seed.file for d in corpus.documents]
+    metadata = [ROOT / "seeds" / "package.yaml", ROOT / "seeds" / "documents.yaml"]
     assert len(records) > 5 and len(sources) > 1
     assert corpus.read == {
         p.relative_to(ROOT / "seeds").as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in [*sources, *records]
+        for p in [*metadata, *sources, *records]
     }
+
+
+def test_a_yaml_path_that_cannot_be_read_is_a_seed_error(tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").mkdir()  # a folder named like a record file
+    with pytest.raises(SeedError) as caught:
+        safe_yaml.load_yaml(tmp_path / "x.yaml", "seeds/records/x.yaml")
+    assert (caught.value.file, caught.value.message) == (
+        "seeds/records/x.yaml",
+        "cannot read: Is a directory",
+    )

@@ -211,3 +211,27 @@ def test_a_failing_validation_stops_the_zip_and_is_the_error_reported(
     assert outcome == ["Cancelled"]  # stopped, not waited for
     assert tree_digest(project / "dist") == before
     assert not list((project / "build").glob("stage-*"))
+
+
+@pytest.mark.parametrize("scope", ["all", "csv", "none"])
+def test_frictionless_fork_server_starts_before_the_records_are_checked(
+    project: Path, monkeypatch: pytest.MonkeyPatch, scope: str
+) -> None:
+    # its imports run on the core the checks leave idle; never for a build without frictionless
+    from sinopak.pipeline import build
+
+    calls: list[str] = []
+    real_warm, real_check = build.warm_frictionless, build.check
+
+    def warm() -> None:
+        calls.append("warm")
+        real_warm()
+
+    def check(corpus: object) -> object:
+        calls.append("check")
+        return real_check(corpus)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build, "warm_frictionless", warm)
+    monkeypatch.setattr(build, "check", check)
+    assert run("build", "--root", str(project), "--frictionless", scope).exit_code == 0
+    assert calls == (["check"] if scope == "none" else ["warm", "check"])

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import ROOT, run
 
 from sinopak.pipeline import build as build_module
 from sinopak.pipeline import export, manifest, release
@@ -221,27 +221,59 @@ def test_the_seed_digests_recorded_are_the_files_own(built: Path) -> None:
     )
 
 
-def test_a_seed_edited_while_the_build_runs_is_recorded_as_it_was_read(
-    project: Path, monkeypatch: pytest.MonkeyPatch, full_builds: list[Path]
+def _append_comment(path: Path) -> None:
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("# edited while the build ran\n")
+
+
+def _first_record_file(seeds: Path) -> Path:
+    return sorted((seeds / "records").rglob("*.yaml"))[0]
+
+
+# Seed changes made while a build runs, after it read the seeds: (what, the file it touches)
+MID_BUILD: dict[str, Callable[[Path], Path]] = {
+    "record file edited": lambda seeds: _first_record_file(seeds),
+    "package.yaml edited": lambda seeds: seeds / "package.yaml",
+    "documents.yaml edited": lambda seeds: seeds / "documents.yaml",
+    "record file added": lambda seeds: seeds / "records" / "zzz-added" / "events.yaml",
+    "record file removed": lambda seeds: _first_record_file(seeds),
+}
+
+
+@pytest.mark.parametrize("change", list(MID_BUILD))
+def test_a_seed_changed_while_the_build_runs_is_never_recorded_as_built(
+    project: Path, monkeypatch: pytest.MonkeyPatch, full_builds: list[Path], change: str
 ) -> None:
-    # the manifest holds what the build read: a record file changed after it was read (a
-    # comment, which changes nothing built) keeps the next check off the fast path
-    edited = sorted((project / "seeds" / "records").rglob("*.yaml"))[0]
-    as_read = manifest.digest(edited)
+    # the manifest holds the seeds as the build read them: a change made after the build read
+    # them (here a comment, which changes nothing built) keeps the next check off the fast path
+    seeds = project / "seeds"
+    touched = MID_BUILD[change](seeds)
+    before = manifest.digest(touched) if touched.exists() else None
     real = build_module.load_corpus
 
-    def read_then_edit(seeds: Path) -> object:
-        corpus = real(seeds)
-        with edited.open("a", encoding="utf-8") as fh:
-            fh.write("# edited while the build ran\n")
+    def read_then_change(seeds_folder: Path) -> object:
+        corpus = real(seeds_folder)
+        if change == "record file added":
+            touched.parent.mkdir()
+            touched.write_text("# nothing yet\n", encoding="utf-8")
+        elif change == "record file removed":
+            touched.unlink()
+        else:
+            _append_comment(touched)
         return corpus
 
-    monkeypatch.setattr(build_module, "load_corpus", read_then_edit)
+    monkeypatch.setattr(build_module, "load_corpus", read_then_change)
     assert run("build", "--root", str(project)).exit_code == 0
     monkeypatch.setattr(build_module, "load_corpus", real)
     files = json.loads((project / "build" / "manifest.json").read_text())["inputs"]["files"]
-    assert files["seeds/" + edited.relative_to(project / "seeds").as_posix()] == as_read
-    assert manifest.digest(edited) != as_read
+    key = "seeds/" + touched.relative_to(seeds).as_posix()
+    assert files[key] == (before if before is not None else manifest.UNREAD)
+    if change == "record file removed":  # put back: the check then sees the seeds as built
+        touched.write_bytes(b"")
+        shutil.copyfile(ROOT / key, touched)
+        assert check(project) == (0, "dist/ and schema/ are up to date.\n")
+        assert full_builds == [project]  # recorded as read, and as it is again: fast
+        return
     assert check(project)[0] == 0  # nothing built changed, but it took the full check
     assert full_builds == [project, project]
     assert check(project)[0] == 0  # now recorded as it is: the fast path

@@ -55,31 +55,6 @@ def test_workers_run_at_a_lower_priority_than_the_build(dist: Path) -> None:
     assert int(found["message"]) == min(os.nice(0) + NICER, 19)
 
 
-def parent_pid(descriptor_path: str, name: str) -> list[dict[str, Any]]:
-    return [{"type": "parent", "message": str(os.getppid())}]
-
-
-def test_workers_fork_from_the_server_warmed_before_them(dist: Path) -> None:
-    # `warm` starts the fork server (importing frictionless) while the build checks its
-    # records; the workers `start` makes later are its children, not a second server's
-    import multiprocessing.forkserver as forkserver
-
-    frictionless_runner.warm()
-    server = forkserver._forkserver._forkserver_pid  # the one server of this process
-    assert server is not None
-    os.kill(server, 0)  # running
-    descriptor = json.loads((dist / "datapackage.json").read_text())
-    events = [r for r in descriptor["resources"] if r["name"] == "events"]
-    pending = frictionless_runner.start(
-        dist / "datapackage.json", {"resources": events}, "csv", task=parent_pid
-    )
-    try:
-        (found,) = pending.futures[0][1].result()
-    finally:
-        pending.cancel()
-    assert int(found["message"]) == server
-
-
 def test_a_killed_worker_is_a_problem_naming_the_resource(dist: Path) -> None:
     descriptor = json.loads((dist / "datapackage.json").read_text())
     report = Report("x")

@@ -43,8 +43,8 @@ class Corpus:
     package: PackageSeed
     documents: list[Document]
     records: list[Loaded]
-    # sha256 of the seed files read (sources and record files), by path inside seeds/, as
-    # they were read: the build manifest records these rather than hashing them again
+    # sha256 of each seed file read (package.yaml, documents.yaml, the sources and the record
+    # files), by path inside seeds/, of the bytes read: the build manifest records these
     read: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     # what `units` made of the records, made once (checking and making rows both need it)
     made: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -69,15 +69,15 @@ class Corpus:
 def load_corpus(seeds: Path) -> Corpus:
     """Read and verify every source, segment it, and read every record (Pydantic-validated)."""
     texts = load_corpus_texts(seeds)
-    read = {d.seed.file: d.source.sha256 for d in texts.documents}
-    records = load_records(seeds, read)
-    return Corpus(texts.package, texts.documents, records, read)
+    records = load_records(seeds, texts.read)
+    return Corpus(texts.package, texts.documents, records, texts.read)
 
 
 def load_corpus_texts(seeds: Path) -> Corpus:
     """The package metadata and the verified, segmented sources (records not read)."""
-    package = load_package(seeds)
-    located = load_documents_located(seeds)
+    read: dict[str, str] = {}
+    package = load_package(seeds, read)
+    located = load_documents_located(seeds, read)
     jobs = []
     for seed, _ in located:
         path = seeds / seed.file
@@ -89,12 +89,13 @@ def load_corpus_texts(seeds: Path) -> Corpus:
                 field="file",
             )
         jobs.append((path, seed.document_id, seed.sha256))
-    read = map_in_order(_read_and_segment, jobs, what="reading sources")
+    sources = map_in_order(_read_and_segment, jobs, what="reading sources")
     documents = [
         Document(seed, source, sentences, loaded)
-        for (seed, loaded), (source, sentences) in zip(located, read, strict=True)
+        for (seed, loaded), (source, sentences) in zip(located, sources, strict=True)
     ]
-    return Corpus(package, documents, [])
+    read.update((d.seed.file, d.source.sha256) for d in documents)  # the bytes read: checked
+    return Corpus(package, documents, [], read)
 
 
 def _read_and_segment(job: tuple[Path, str, str]) -> tuple[SourceText, list[Segment]]:

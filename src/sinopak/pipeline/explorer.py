@@ -191,8 +191,10 @@ def _payload(rows: dict[str, list[dict[str, Any]]], citing: dict[str, Any]) -> I
     written a batch of entries at a time."""
     import orjson  # lazy: only the build writes the explorer
 
-    # dates (and only dates) through `_iso_date`, as `to_json_value` writes them: called for
-    # those cells alone, not for every cell of every record
+    # a row's cells are str, int, bool, None or date (the schema's types): the dates go
+    # through `_iso_date`, written as `to_json_value` writes them, and nothing else is
+    # converted (every cell of every record was, before); a time or datetime would also
+    # reach `_iso_date`, which writes the datetime too and refuses the time
     options = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 
     records: dict[str, tuple[str, dict[str, Any]]] = {}

@@ -73,12 +73,23 @@ def installed() -> list[str]:
     return sorted(found)
 
 
+# Recorded for a record file the build did not read (added while it ran): no file hashes to it.
+UNREAD = "unread"
+
+
 def inputs(
     project: Project, code: Path | None = None, read: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
-    """Everything a build reads; `read`: digests of seed files (by path inside seeds/) taken
-    from the bytes the build read, not computed again."""
+    """Everything a build reads. `read`: the digests of the seed files a build read (by path
+    inside seeds/), of the bytes it read; they are recorded as they are, a file read and gone
+    since included, and a record file it did not read (added since) as UNREAD, so that a seed
+    changed while a build ran never passes for built."""
     files = tree(project.seeds, "seeds/", known=read)
+    if read is not None:
+        files.update({f"seeds/{rel}": sha for rel, sha in read.items()})
+        for key in files:
+            if _is_record_file(key) and key.removeprefix("seeds/") not in read:
+                files[key] = UNREAD
     files["pyproject.toml"] = digest(project.root / "pyproject.toml")
     return {
         "files": files,
@@ -86,6 +97,11 @@ def inputs(
         "python": sys.version,
         "installed": installed(),
     }
+
+
+def _is_record_file(key: str) -> bool:
+    """A file the build reads whenever it is there (`seeds.load_records`: records/**/*.yaml)."""
+    return key.startswith("seeds/records/") and key.endswith(".yaml")
 
 
 def outputs(

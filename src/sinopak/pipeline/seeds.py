@@ -107,10 +107,15 @@ def load_documents(seeds: Path) -> list[DocumentSeed]:
     return [seed for seed, _ in load_documents_located(seeds)]
 
 
-def load_documents_located(seeds: Path) -> list[tuple[DocumentSeed, Loaded]]:
-    """Read seeds/documents.yaml; each document with where it is (for error lines)."""
+def load_documents_located(
+    seeds: Path, read: dict[str, str] | None = None
+) -> list[tuple[DocumentSeed, Loaded]]:
+    """Read seeds/documents.yaml; each document with where it is (for error lines). `read`
+    gets the file's sha256 (see `load_records`)."""
     display = "seeds/documents.yaml"
     located = load_yaml(seeds / "documents.yaml", display)
+    if read is not None:
+        read["documents.yaml"] = located.sha256
     data = located.value
     if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
         raise SeedError("expected a mapping with a 'documents' list", file=display, line=1)
@@ -129,10 +134,13 @@ def load_documents_located(seeds: Path) -> list[tuple[DocumentSeed, Loaded]]:
     return out
 
 
-def load_package(seeds: Path) -> PackageSeed:
-    """Read seeds/package.yaml, the curated metadata of the data package."""
+def load_package(seeds: Path, read: dict[str, str] | None = None) -> PackageSeed:
+    """Read seeds/package.yaml, the curated metadata of the data package. `read` gets the
+    file's sha256 (see `load_records`)."""
     display = "seeds/package.yaml"
     located = load_yaml(seeds / "package.yaml", display)
+    if read is not None:
+        read["package.yaml"] = located.sha256
     try:
         return PackageSeed.model_validate(located.value)
     except ValidationError as exc:

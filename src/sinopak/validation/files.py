@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -145,18 +144,11 @@ def resource_paths(descriptor: dict[str, Any]) -> frozenset[str]:
     return frozenset(str(r.get("path")) for r in descriptor["resources"] if isinstance(r, dict))
 
 
-def check_sums(
-    base: Path,
-    report: Report,
-    resource_paths: frozenset[str] = frozenset(),
-    digests: Mapping[str, str] | None = None,
-) -> None:
+def check_sums(base: Path, report: Report, resource_paths: frozenset[str] = frozenset()) -> None:
     """If the folder has a SHA256SUMS file (a release), every line must hold (a file listed
     again is compared with its first hash, not hashed again). A file larger than
     MAX_HASHED_BYTES (a resource: MAX_FILE_BYTES) is refused by its size, never hashed (and
-    not reported twice when it is a resource). `digests`: sha256 of files of the folder (by
-    relative path) that the caller has just computed from their bytes (the build's zip thread
-    read every file it zipped): those lines are compared with them, not hashed again."""
+    not reported twice when it is a resource)."""
     sums = base / "SHA256SUMS"
     if not os.path.lexists(sums):
         return
@@ -176,7 +168,7 @@ def check_sums(
     except UnicodeDecodeError as exc:
         report.add("checksum-error", f"expected UTF-8 text, found {exc.reason}", file="SHA256SUMS")
         return
-    hashed = dict(digests or {})  # a file listed again is compared, not hashed again
+    hashed: dict[str, str] = {}  # a file listed again is compared, not hashed again
     for n, line in enumerate(text.splitlines(), start=1):
         _check_sum_line(base, n, line, report, resource_paths, hashed)
 
