@@ -121,40 +121,40 @@ def _collect_one(res: dict[str, Any], future: Future[list[dict[str, Any]]], repo
         )
 
 
+def _context() -> BaseContext:
+    """Where the workers start: the fork server, which imports PRELOAD once; without one
+    (Windows), spawned processes, each importing what it needs."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    server = multiprocessing.get_context("forkserver")
+    server.set_forkserver_preload(PRELOAD)
+    return server
+
+
 def warm() -> None:
     """Start the fork server now (it imports frictionless and pyarrow, in a process of its
     own: about 1.5 CPU-s), so that the workers `start` asks for later fork from a server that
     is ready. Nothing where there is no fork server."""
-    import multiprocessing
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
 
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return
-    from multiprocessing import forkserver
-
-    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
-    forkserver.ensure_running()
+        forkserver.ensure_running()
 
 
 def start(
     descriptor_path: Path, descriptor: dict[str, Any], scope: Scope, *, task: Task | None = None
 ) -> Pending:
     """Submit every selected resource to the worker processes; return at once."""
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from . import frictionless_worker
 
     resources = selected(descriptor, scope)
-    context: BaseContext
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        server = multiprocessing.get_context("forkserver")
-        server.set_forkserver_preload(PRELOAD)
-        context = server
-    else:  # no fork server (Windows): each worker imports what it needs
-        context = multiprocessing.get_context("spawn")
     workers = max(1, min(os.cpu_count() or 1, len(resources)))
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=frictionless_worker.lower_priority
+        max_workers=workers, mp_context=_context(), initializer=frictionless_worker.lower_priority
     )
     pending = Pending(pool, [])
     try:
