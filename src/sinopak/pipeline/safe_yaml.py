@@ -14,13 +14,13 @@ Composing PyYAML's safe nodes gives plain values with their lines in a few dozen
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..errors import SeedError
+from .sources import sha256_bytes
 
 MAX_BYTES = 5_000_000
 MAX_DEPTH = 64  # records nest a few levels; deeper is refused (as JSON is), never recursed into
@@ -74,7 +74,7 @@ def _lines_again(path: Path, display: str, sha256: str) -> dict[Path_, int]:
     """The lines of a file read before, if it still has the same bytes; else none."""
     try:
         data = path.read_bytes()
-        if hashlib.sha256(data).hexdigest() != sha256:
+        if sha256_bytes(data) != sha256:
             return {}
         return _parse(_text(data, display), display, lines=True)[1]
     except (OSError, SeedError):
@@ -99,7 +99,7 @@ def load_yaml(path: Path, display: str, *, lines: bool = True) -> Located:
         data = path.read_bytes()
     except OSError as exc:
         raise SeedError(f"cannot read: {exc.strerror}", file=display) from None
-    sha256 = hashlib.sha256(data).hexdigest()
+    sha256 = sha256_bytes(data)
     value, found = _parse(_text(data, display), display, lines=lines)
     if lines:
         return Located(value, found, sha256)
