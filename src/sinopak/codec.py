@@ -11,6 +11,7 @@ import re
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
 
@@ -170,12 +171,27 @@ def _key_diff(found: list[str], expected: list[str]) -> str:
 
 
 def parse_csv(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    """Rows of a CSV table with a header equal to the schema's field names."""
+    """Rows of a CSV table with a header equal to the schema's field names.
+
+    Typed column by column when every cell is as it should be (a published table); otherwise
+    row by row, which says where the first problem is (`_csv_rows`)."""
+    import csv
+
+    text = data.decode("utf-8")
+    try:
+        cells = list(_csv_reader(text, fields))
+    except (csv.Error, CellError):  # the row reader raises the first of them again
+        cells = None
+    rows = _csv_columns(cells, fields) if cells is not None else None
+    return rows if rows is not None else _csv_rows(text, fields)
+
+
+def _csv_reader(text: str, fields: list[tuple[str, str]]) -> Any:
+    """csv's reader of `text`, past a header equal to the schema's field names."""
     import csv
     import io
 
     names = [n for n, _ in fields]
-    text = data.decode("utf-8")
     csv.field_size_limit(MAX_CSV_FIELD)  # process-wide; the standard library's default
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header = next(reader, None)
@@ -185,14 +201,98 @@ def parse_csv(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, Any]
             _key_diff(header or [], names),
             f"header {header} differs from the schema's fields {names}",
         )
+    return reader
+
+
+def _csv_rows(text: str, fields: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """`parse_csv`, row by row and cell by cell, raising at the first problem."""
+    names = [n for n, _ in fields]
     rows = []
-    for i, cells in enumerate(reader, start=2):
+    for i, cells in enumerate(_csv_reader(text, fields), start=2):
         if len(cells) != len(names):
             raise CellError(i, "", f"expected {len(names)} cells, found {len(cells)}")
         rows.append(
             {n: _typed(k, c, i, n, from_text=True) for (n, k), c in zip(fields, cells, strict=True)}
         )
     return rows
+
+
+# CSV column by column: the same rows as `_csv_rows` for a table without a problem, or None.
+# A column is tested whole (its cells joined by newlines, as JSON's dates are: a cell holding a
+# newline makes the count of lines differ); a Python call per cell (millions of them) was most
+# of the time reading a table.
+_INTEGER_LINES = re.compile(r"(?:-?[0-9]{1,19})?(?:\n(?:-?[0-9]{1,19})?)*", re.ASCII)
+_FROM_TEXT = {"true": True, "false": False, "": None}
+
+
+def _csv_columns(
+    cells: list[list[str]], fields: list[tuple[str, str]]
+) -> list[dict[str, Any]] | None:
+    if not cells:
+        return []
+    if any(n != len(fields) for n in set(map(len, cells))):
+        return None
+    columns = []
+    for (_, kind), texts in zip(fields, zip(*cells, strict=True), strict=True):
+        column = _csv_column(kind, texts)
+        if column is None:
+            return None
+        columns.append(column)
+    names = [n for n, _ in fields]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _lines_match(pattern: re.Pattern[str], texts: Sequence[str]) -> bool:
+    """Every text is one line matching `pattern`'s line (or empty)."""
+    if not texts:
+        return True
+    joined = "\n".join(texts)
+    return joined.count("\n") == len(texts) - 1 and pattern.fullmatch(joined) is not None
+
+
+INTEGER_BOUND = 10**19  # -?[0-9]{1,19}: fewer than 20 digits
+
+
+def _canonical_integers(texts: Sequence[str]) -> list[int] | None:
+    """The integers of a column whose every cell is an integer as Python writes it (no sign
+    but "-", no leading zero, no "-0", fewer than 20 digits): `str` of each, joined, gives
+    the cells back. None otherwise (leading zeros too: the regular expression then decides)."""
+    try:
+        numbers = list(map(int, texts))
+    except ValueError:
+        return None
+    if "\n".join(map(str, numbers)) != "\n".join(texts):
+        return None
+    if numbers and not -INTEGER_BOUND < min(numbers) <= max(numbers) < INTEGER_BOUND:
+        return None
+    return numbers
+
+
+def _csv_column(kind: str, texts: tuple[str, ...]) -> Sequence[Any] | None:
+    """A column's cells as `_typed(kind, cell, from_text=True)` types them, or None when one
+    of them is not of its kind. Each kind's function is mapped over the column when no cell
+    is empty (null), the common case."""
+    full = "" not in texts
+    if kind == "integer":
+        if full and (numbers := _canonical_integers(texts)) is not None:
+            return numbers
+        if not _lines_match(_INTEGER_LINES, texts):
+            return None
+        return [int(t) if t else None for t in texts]
+    if kind == "date":
+        if not _lines_match(_DATE_LINES, texts):
+            return None
+        try:
+            if full:
+                return list(map(dt.date.fromisoformat, texts))
+            return [dt.date.fromisoformat(t) if t else None for t in texts]
+        except ValueError:  # a day that does not exist
+            return None
+    if kind == "boolean":
+        return list(map(_FROM_TEXT.__getitem__, texts)) if set(texts) <= _FROM_TEXT.keys() else None
+    if kind == "string" and "\n'" in "\n" + "\n".join(texts):  # may hold the escape: rare
+        return [unescape_formula(t) if t else None for t in texts]
+    return texts if full else [t or None for t in texts]
 
 
 # JSON column by column: the same rows as `_json_rows` for a table without a problem, or None

@@ -7,16 +7,28 @@ with a source, date rules that hold, and coverage of every sentence.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import types
 import typing
 from collections.abc import Iterator
+from typing import Any
 
 from pydantic import BaseModel
 
 from ..errors import SeedError
 from ..schema.models import Event, Evidence, Exclusion, Mention, Ref, Report, Statement
 from ..schema.tables import TABLES, unwrap
-from .corpus import Corpus, Document, Unit, attribute, citations, document_of, units
+from .corpus import (
+    Corpus,
+    Document,
+    Unit,
+    attribute,
+    citations,
+    document_of,
+    has_attribute,
+    units,
+)
 from .dating import Dating, date_everything
 from .segment import Segment
 
@@ -26,7 +38,9 @@ VERBATIM = ("alias", "title", "rank", "topic", "purpose", "content", "attributio
 
 @functools.cache
 def _ref_fields(model: type[BaseModel]) -> list[tuple[str, Ref | None, Ref | None]]:
-    """Per field: the Ref on the field itself, and the Ref on its items (for lists of ids)."""
+    """Per field that may hold a reference: the Ref on the field itself, and the Ref on its
+    items (for lists of ids). A field of plain values without a Ref is left out (a model
+    nested in a field may hold references: it stays)."""
     out = []
     for name, info in model.model_fields.items():
         base, _, meta = unwrap(info.annotation)
@@ -35,8 +49,23 @@ def _ref_fields(model: type[BaseModel]) -> list[tuple[str, Ref | None, Ref | Non
         if typing.get_origin(base) is list:
             _, _, item_meta = unwrap(typing.get_args(base)[0])
             item_ref = next((x for x in item_meta if isinstance(x, Ref)), None)
-        out.append((name, ref, item_ref))
+        if ref is not None or item_ref is not None or not _plain(info.annotation):
+            out.append((name, ref, item_ref))
     return out
+
+
+PLAIN = (str, int, float, bool, dt.date, type(None))
+
+
+def _plain(annotation: Any) -> bool:
+    """Whether a field so annotated holds only plain values or lists, never a model (which
+    `_refs` looks into; it does not look into lists without a Ref on their items)."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return all(_plain(a) for a in typing.get_args(annotation))
+    if origin is typing.Annotated:
+        return _plain(typing.get_args(annotation)[0])
+    return origin in (list, typing.Literal) or annotation in PLAIN
 
 
 def _refs(model: BaseModel) -> Iterator[tuple[tuple[str | int, ...], str, Ref]]:
@@ -178,13 +207,24 @@ def check_evidence(all_units: list[Unit], sentences: Sentences) -> list[SeedErro
     errors: list[SeedError] = []
     for unit in all_units:
         for i, ev in enumerate(unit.model.evidence):
-            errors.extend(_check_span(unit, i, ev, sentences))
+            if not _span_holds(ev, sentences.get(ev.sentence_id)):  # else say what is wrong
+                errors.extend(_check_span(unit, i, ev, sentences))
         errors.extend(_check_verbatim(unit))
         if isinstance(unit.model, Mention):
             errors.extend(_check_mention(unit, unit.model))
         if isinstance(unit.model, Statement):
             errors.extend(_check_statement(unit, unit.model))
     return errors
+
+
+def _span_holds(ev: Evidence, found: tuple[Document, Segment] | None) -> bool:
+    """Whether the span is in its sentence and quotes the source exactly: `_check_span` finds
+    no problem (checked first, without making a generator per span)."""
+    if found is None:
+        return False
+    doc, sent = found
+    start, end = ev.start, ev.end
+    return sent.start <= start < end <= sent.end and doc.source.text[start:end] == ev.quote
 
 
 def _check_span(unit: Unit, i: int, ev: Evidence, sentences: Sentences) -> Iterator[SeedError]:
@@ -223,11 +263,17 @@ def _check_span(unit: Unit, i: int, ev: Evidence, sentences: Sentences) -> Itera
         )
 
 
+@functools.cache
+def _verbatim_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The VERBATIM fields a kind of record has."""
+    return tuple(name for name in VERBATIM if has_attribute(model, name))
+
+
 def _check_verbatim(unit: Unit) -> Iterator[SeedError]:
     """Fields copied from the article appear word for word in one of the record's quotes."""
     quotes = [ev.quote for ev in unit.model.evidence]
-    for field_name in VERBATIM:
-        verbatim = attribute(unit.model, field_name)
+    for field_name in _verbatim_fields(type(unit.model)):
+        verbatim = getattr(unit.model, field_name)
         if isinstance(verbatim, str) and not any(verbatim in q for q in quotes):
             yield unit.error(
                 f"{field_name} must appear verbatim in the record's evidence; "
@@ -249,7 +295,7 @@ def check_coverage(corpus: Corpus, all_units: list[Unit]) -> list[SeedError]:
     """Every sentence is cited by a record or excluded with a reason (and not both)."""
     errors: list[SeedError] = []
     sentences = corpus.sentences
-    cited = citations(all_units)
+    cited = citations(corpus)
     excluded: set[str] = set()
     for loaded in corpus.records:
         if isinstance(loaded.model, Exclusion):

@@ -46,7 +46,8 @@ class Corpus:
     # sha256 of each seed file read (package.yaml, documents.yaml, the sources and the record
     # files), by path inside seeds/, of the bytes read: the build manifest records these
     read: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
-    # what `units` made of the records, made once (checking and making rows both need it)
+    # what `units` and `citations` made of the records, made once (checking and making rows
+    # both need them)
     made: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def release_records(self) -> None:
@@ -142,7 +143,8 @@ class Unit:
 
 
 @functools.cache
-def _has(model: type[BaseModel], name: str) -> bool:
+def has_attribute(model: type[BaseModel], name: str) -> bool:
+    """Whether records of this kind have the attribute (a field or otherwise)."""
     return name in model.model_fields or hasattr(model, name)
 
 
@@ -150,7 +152,7 @@ def attribute(model: BaseModel, name: str, default: Any = None) -> Any:
     """getattr(model, name, default), asking the model's class once: pydantic answers a
     missing attribute slowly (it formats an error message), and the build asks millions of
     times (at 10,000 articles, 7 s of a build)."""
-    return getattr(model, name) if _has(type(model), name) else default
+    return getattr(model, name) if has_attribute(type(model), name) else default
 
 
 def child_id(parent_id: str, child: BaseModel, index: int) -> str:
@@ -209,11 +211,15 @@ def citing_records(spans: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     return {sid: list(ids) for sid, ids in out.items()}
 
 
-def citations(all_units: list[Unit]) -> dict[str, list[str]]:
-    """The distinct records citing each sentence, in seed order."""
-    return citing_records(
-        (ev.sentence_id, u.record_id) for u in all_units for ev in u.model.evidence
-    )
+def citations(corpus: Corpus) -> dict[str, list[str]]:
+    """The distinct records citing each sentence, in seed order. Made once per corpus (the
+    coverage check and the coverage rows both need it)."""
+    made: dict[str, list[str]] | None = corpus.made.get("citations")
+    if made is None:
+        made = corpus.made["citations"] = citing_records(
+            (ev.sentence_id, u.record_id) for u in units(corpus) for ev in u.model.evidence
+        )
+    return made
 
 
 def exclusion_reasons(corpus: Corpus) -> dict[str, str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import SeedError
 from .checks import check
-from .corpus import citations, exclusion_reasons, load_corpus, units
+from .corpus import citations, exclusion_reasons, load_corpus
 from .segment import Segment
 
 
@@ -55,7 +55,7 @@ def coverage(seeds: Path) -> Coverage:
     """Read the seeds and account for every sentence of every article."""
     corpus = load_corpus(seeds)
     errors, _ = check(corpus)
-    citing = citations(units(corpus))
+    citing = citations(corpus)
     excluded = exclusion_reasons(corpus)
     return Coverage(
         [

@@ -48,7 +48,7 @@ def build_rows(corpus: Corpus, dating: Dating) -> dict[str, list[Row]]:
             out[table].append(row)
     if errors:
         raise SeedErrors(errors)
-    out["coverage"] = coverage_rows(out["sentences"], citations(all_units), corpus)
+    out["coverage"] = coverage_rows(out["sentences"], citations(corpus), corpus)
     return {name: _ordered(name, rows) for name, rows in out.items()}
 
 
@@ -226,14 +226,21 @@ def _ordered(name: str, rows: list[Row]) -> list[Row]:
     table = TABLES[name]
     cols = table.column_names
     sort_cols = ("record_id",) if name == "evidence" else table.primary_key
-    if len(cols) > 1:  # each row's values picked and zipped in C, not a comprehension per row
+    names = list(cols)
+    if all(map(names.__eq__, map(list, rows))):  # made in schema order (most tables): as is
+        ordered = list(rows)
+    elif len(cols) > 1:  # each row's values picked and zipped in C, not a comprehension per row
         pick = operator.itemgetter(*cols)
         ordered = [dict(zip(cols, pick(r), strict=True)) for r in rows]
     else:
         ordered = [{cols[0]: r[cols[0]]} for r in rows]
     if len(sort_cols) == 1:  # a key of one text sorts as the tuple of that text would
         (only,) = sort_cols
-        ordered.sort(key=lambda r: str(r[only]))
+        key = operator.itemgetter(only)
+        if set(map(type, map(key, ordered))) <= {str}:
+            ordered.sort(key=key)  # texts already: str() of each would change nothing
+        else:
+            ordered.sort(key=lambda r: str(r[only]))
     else:
         ordered.sort(key=lambda r: tuple(str(r[k]) for k in sort_cols))
     return ordered

@@ -70,6 +70,7 @@ class Table:
         )
 
 
+@functools.cache  # asked once per record by the build's rows
 def own_fields(model: type[BaseModel]) -> tuple[str, ...]:
     """Column fields a model declares itself (not curation, evidence or nested lists)."""
     own_skips = getattr(model, "NOT_COLUMNS", ())
