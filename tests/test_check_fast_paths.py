@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from sinopak.pipeline import checks, rows
 from sinopak.pipeline.corpus import load_corpus, units
 from sinopak.schema import models
-from sinopak.schema.models import Evidence, EventDate, Ref
+from sinopak.schema.models import EventDate, Evidence, Ref
 from sinopak.schema.tables import TABLES
 
 
