@@ -228,6 +228,8 @@ _FROM_TEXT = {"true": True, "false": False, "": None}
 def _csv_columns(
     cells: list[list[str]], fields: list[tuple[str, str]]
 ) -> list[dict[str, Any]] | None:
+    if not fields:  # rows of no columns: the row reader's (each line an empty row)
+        return None
     if not cells:
         return []
     if any(n != len(fields) for n in set(map(len, cells))):

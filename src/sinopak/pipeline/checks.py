@@ -91,7 +91,7 @@ def check(corpus: Corpus) -> tuple[list[SeedError], Dating]:
     errors += check_reports(all_units, by_id)
     date_errors, dating = date_everything(corpus, all_units)
     errors += date_errors
-    errors += check_coverage(corpus, all_units)
+    errors += check_coverage(corpus)
     return errors, dating
 
 
@@ -291,7 +291,7 @@ def _check_mention(unit: Unit, mention: Mention) -> Iterator[SeedError]:
         )
 
 
-def check_coverage(corpus: Corpus, all_units: list[Unit]) -> list[SeedError]:
+def check_coverage(corpus: Corpus) -> list[SeedError]:
     """Every sentence is cited by a record or excluded with a reason (and not both)."""
     errors: list[SeedError] = []
     sentences = corpus.sentences
