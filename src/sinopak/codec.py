@@ -6,6 +6,7 @@ Shared by the accessor (which must stay light) and the validator.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 
@@ -221,7 +222,13 @@ def _csv_rows(text: str, fields: list[tuple[str, str]]) -> list[dict[str, Any]]:
 # A column is tested whole (its cells joined by newlines, as JSON's dates are: a cell holding a
 # newline makes the count of lines differ); a Python call per cell (millions of them) was most
 # of the time reading a table.
-_INTEGER_LINES = re.compile(r"(?:-?[0-9]{1,19})?(?:\n(?:-?[0-9]{1,19})?)*", re.ASCII)
+
+
+@functools.cache  # compiled when first needed: the accessor imports this module too
+def _integer_lines() -> re.Pattern[str]:
+    return re.compile(r"(?:-?[0-9]{1,19})?(?:\n(?:-?[0-9]{1,19})?)*", re.ASCII)
+
+
 _FROM_TEXT = {"true": True, "false": False, "": None}
 
 
@@ -278,7 +285,7 @@ def _csv_column(kind: str, texts: tuple[str, ...]) -> Sequence[Any] | None:
     if kind == "integer":
         if full and (numbers := _canonical_integers(texts)) is not None:
             return numbers
-        if not _lines_match(_INTEGER_LINES, texts):
+        if not _lines_match(_integer_lines(), texts):
             return None
         return [int(t) if t else None for t in texts]
     if kind == "date":
