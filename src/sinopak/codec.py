@@ -94,6 +94,7 @@ class CellError(ValueError):
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _INTEGER = re.compile(r"-?[0-9]{1,19}", re.ASCII)
+_FROM_TEXT = {"true": True, "false": False, "": None}  # a boolean cell of CSV
 
 
 def _typed(kind: str, value: Any, row: int, field: str, *, from_text: bool) -> Any:
@@ -118,7 +119,7 @@ def _typed(kind: str, value: Any, row: int, field: str, *, from_text: bool) -> A
             return value
         if kind == "boolean":
             if from_text:
-                return {"true": True, "false": False}[value]
+                return _FROM_TEXT[value]  # "" was None above
             if not isinstance(value, bool):
                 raise TypeError
             return value
@@ -219,17 +220,15 @@ def _csv_rows(text: str, fields: list[tuple[str, str]]) -> list[dict[str, Any]]:
 
 
 # CSV column by column: the same rows as `_csv_rows` for a table without a problem, or None.
-# A column is tested whole (its cells joined by newlines, as JSON's dates are: a cell holding a
-# newline makes the count of lines differ); a Python call per cell (millions of them) was most
-# of the time reading a table.
+# A column is tested whole, by one regular expression over its cells joined by newlines (a
+# cell holding a newline makes the count of lines differ: `_lines_match`); a Python call per
+# cell (millions of them) was most of the time reading a table. JSON's dates are tested so too.
+_DATE_LINES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?(?:\n(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?)*")
 
 
 @functools.cache  # compiled when first needed: the accessor imports this module too
 def _integer_lines() -> re.Pattern[str]:
     return re.compile(r"(?:-?[0-9]{1,19})?(?:\n(?:-?[0-9]{1,19})?)*", re.ASCII)
-
-
-_FROM_TEXT = {"true": True, "false": False, "": None}
 
 
 def _csv_columns(
@@ -239,7 +238,7 @@ def _csv_columns(
         return None
     if not cells:
         return []
-    if any(n != len(fields) for n in set(map(len, cells))):
+    if set(map(len, cells)) != {len(fields)}:
         return None
     columns = []
     for (_, kind), texts in zip(fields, zip(*cells, strict=True), strict=True):
@@ -306,17 +305,7 @@ def _csv_column(kind: str, texts: tuple[str, ...]) -> Sequence[Any] | None:
 
 # JSON column by column: the same rows as `_json_rows` for a table without a problem, or None
 # (the caller then reads it row by row, which finds and names the first problem). A column of
-# dates is checked by one regular expression over its cells joined by newlines (a cell holding
-# a newline makes the count of lines differ: None).
-_DATE_LINES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?(?:\n(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?)*")
-
-
-def _all_dates(texts: list[str]) -> bool:
-    """Every text is YYYY-MM-DD (one line each: a text holding a newline fails)."""
-    if not texts:
-        return True
-    joined = "\n".join(texts)
-    return joined.count("\n") == len(texts) - 1 and _DATE_LINES.fullmatch(joined) is not None
+# dates is checked as CSV's are (`_lines_match`).
 
 
 def _json_columns(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, Any]] | None:
@@ -333,7 +322,7 @@ def _json_columns(data: bytes, fields: list[tuple[str, str]]) -> list[dict[str, 
         column = [row[name] for row in rows]
         present = [v for v in column if v is not None]
         if kind == "date":
-            if {type(v) for v in present} - {str} or not _all_dates(present):
+            if {type(v) for v in present} - {str} or not _lines_match(_DATE_LINES, present):
                 return None
             try:
                 dates = [None if v is None else dt.date.fromisoformat(v) for v in column]
