@@ -81,18 +81,19 @@ def test_long_lists_of_problems_say_where_they_stop() -> None:
 def test_a_release_zip_that_cannot_be_written_fails_the_build_and_keeps_dist(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # the zip is written by a thread beside the validation: its error still reaches the user
-    from sinopak.pipeline import release
+    # the zip is written by a process of its own beside the validation: its error (here, a
+    # folder to zip into that is not there) still reaches the user, as an error, not a traceback
+    from sinopak.pipeline import build
 
-    def refuse(*args: object) -> Path:
-        raise OSError(28, "No space left on device")
-
+    real = build.zip_job
+    monkeypatch.setattr(build, "zip_job", lambda folder, version: real(folder / "gone", version))
     shutil.rmtree(project / "dist" / "csv")  # stale: the build would replace dist/
     before = tree_digest(project / "dist")
-    monkeypatch.setattr(release, "write_zip", refuse)
     result = run("build", "--root", str(project))
     assert result.exit_code == 1
-    assert "cannot write the release zip: [Errno 28] No space left on device" in result.output
+    assert "sinopak-1.0.0.zip: cannot write the release zip: [Errno 2] No such file" in (
+        result.output
+    )
     assert "Traceback" not in result.output
     assert tree_digest(project / "dist") == before
     assert not list((project / "build").glob("stage-*"))
@@ -182,33 +183,40 @@ def test_the_zip_reports_the_digests_of_what_it_zipped(tmp_path: Path) -> None:
 
 
 def test_a_failing_validation_stops_the_zip_and_is_the_error_reported(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sinopak.pipeline import build, release
+    import sys
+    import time
 
-    outcome: list[str] = []
-    write_zip = release.write_zip
+    from sinopak.pipeline import build
 
-    def recorded(*args: object, **kwargs: object) -> Path:
-        try:
-            done = write_zip(*args, **kwargs)  # type: ignore[arg-type]
-        except BaseException as exc:
-            outcome.append(type(exc).__name__)
-            raise
-        outcome.append("finished")
-        return done
+    # a zip that would take a minute: the build kills its process rather than wait for it
+    (tmp_path / "slow_zip.py").write_text(
+        "import time\n\ndef write_staged(args):\n    time.sleep(60)\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])  # the process takes it
+    started: list[build.Background] = []
+
+    class Recorded(build.Background):
+        def __init__(self, jobs: list[tuple[str, str, list[str]]]) -> None:
+            super().__init__(jobs)
+            started.append(self)
 
     def failing(*args: object, **kwargs: object) -> None:
         raise RuntimeError("validation broke")
 
-    monkeypatch.setattr(release, "CHUNK", 16)  # a zip that would take a long while
-    monkeypatch.setattr(release, "write_zip", recorded)
+    monkeypatch.setattr(build, "zip_job", lambda folder, version: ("x.zip", "slow_zip", []))
+    monkeypatch.setattr(build, "Background", Recorded)
     monkeypatch.setattr(build, "validate", failing)
     shutil.rmtree(project / "dist" / "csv")
     before = tree_digest(project / "dist")
+    begun = time.monotonic()
     result = run("build", "--root", str(project))
     assert result.exit_code == 3 and "RuntimeError: validation broke" in result.output
-    assert outcome == ["Cancelled"]  # stopped, not waited for
+    assert time.monotonic() - begun < 50  # not waited for
+    zipping = [job for job in started if job.names == ["x.zip"]]  # the workbook's is the other
+    assert len(started) == 2 and len(zipping) == 1
+    assert zipping[0].process.returncode == -9  # killed
     assert tree_digest(project / "dist") == before
     assert not list((project / "build").glob("stage-*"))
 

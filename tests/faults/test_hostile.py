@@ -136,6 +136,41 @@ def test_a_file_listed_again_in_sha256sums_is_hashed_once(
     )
 
 
+def test_sha256sums_problems_come_in_the_order_of_its_lines(
+    dist: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files are hashed by several threads at once; the problems still follow the lines,
+    and a file that cannot be read (removed, or unreadable, since it was listed) is one of
+    them, not a traceback."""
+    from sinopak.validation import files
+
+    sums = dist / "SHA256SUMS"
+    lines = sums.read_text().splitlines(keepends=True)
+    assert len(lines) > 20
+    wrong = {3, 11, len(lines)}  # 1-based line numbers given a wrong hash
+    for n in wrong:
+        lines[n - 1] = "0" * 64 + lines[n - 1][64:]
+    unreadable = lines[6].partition("  ")[2].strip()  # line 7
+    sums.write_text("".join(lines))
+    real = files._hash_file
+
+    def hashing(path: Path) -> str:
+        if path == dist / unreadable:
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(files, "_hash_file", hashing)
+    report = validate_json(str(dist), "--frictionless", "none")
+    found = [e["message"] for e in report["errors"] if e["type"] == "checksum-error"]
+    assert [m.split("SHA256SUMS line ")[1].split(")")[0].split(":")[0] for m in found] == [
+        "3",
+        "7",
+        "11",
+        str(len(lines)),
+    ]
+    assert found[1] == f"SHA256SUMS line 7: cannot read {unreadable!r}: Permission denied"
+
+
 def test_an_extra_file_over_the_resource_limit_is_hashed(dist: Path) -> None:
     """Only resources are read into memory; a large listed extra (an explorer of a big
     corpus) is hashed, and a wrong hash is still caught."""

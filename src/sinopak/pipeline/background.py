@@ -1,6 +1,6 @@
-"""Files of the staged package written by a separate Python process while the build writes
-the others: the workbook, then the SQLite database, from the staged Parquet tables
-(`ParquetRows`).
+"""Files of the staged package written by a separate Python process while the build goes on:
+the workbook, then the SQLite database, from the staged Parquet tables (`ParquetRows`), while
+the build writes the other files; the release zip (`release.zip_job`), while it validates them.
 
 A fresh interpreter, neither a fork of the build (the two shared their pages, and every page
 either then wrote was copied: 1.4 GB more at 10,000 articles) nor a child of multiprocessing's

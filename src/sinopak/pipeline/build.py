@@ -22,6 +22,7 @@ from ..validation.frictionless_runner import Pending, selected
 from ..validation.frictionless_runner import start as start_frictionless
 from ..validation.frictionless_runner import warm as warm_frictionless
 from . import manifest
+from .background import Background
 from .checks import check
 from .corpus import Corpus, load_corpus
 from .export import finish_package, package_descriptor, write_format
@@ -34,7 +35,7 @@ from .generated import (
 )
 from .lock import build_lock
 from .project import Project
-from .release import Zipping, read_sums, write_sums
+from .release import read_sums, write_sums, zip_job, zipped_digests
 from .rows import build_rows
 from .swap import differences, recover
 
@@ -80,7 +81,7 @@ def stage(
     project.scratch.mkdir(exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix="stage-", dir=project.scratch))
     pending: Pending | None = None
-    zipping: Zipping | None = None
+    zipping: Background | None = None  # the process writing the release zip
     version = project.version()
     try:
         pending, descriptor = write_dist(
@@ -93,12 +94,12 @@ def stage(
         (out / "schema").mkdir()
         for name, text in schema_files().items():
             (out / "schema" / name).write_text(text, encoding="utf-8")
-        # the release zip is written by a thread while the package validates; SHA256SUMS,
-        # which lists the zip too, after both
-        zipping = Zipping(out / "dist", version)
+        # the release zip is written by another process while the package validates;
+        # SHA256SUMS, which lists the zip too, after both
+        zipping = Background([zip_job(out / "dist", version)])
         report = validate(out / "dist", frictionless="none")  # frictionless: already running
         zipping.wait()
-        release_sums(out / "dist", zipping.digests, report, paths)
+        release_sums(out / "dist", zipped_digests(out / "dist"), report, paths)
         progress(STEPS[5])
         running, pending = pending, None
         if running is not None:
@@ -109,7 +110,7 @@ def stage(
             raise BuildError(listing("the built package does not validate", problems, lines=True))
     except BaseException:
         if zipping is not None:
-            zipping.cancel()  # it writes into the folder removed below
+            zipping.cancel()  # it writes into the folder removed below: killed first
         if pending is not None:
             pending.cancel()
         shutil.rmtree(out, ignore_errors=True)
@@ -118,8 +119,8 @@ def stage(
 
 
 def release_sums(pkg: Path, digests: dict[str, str], report: Report, paths: frozenset[str]) -> None:
-    """SHA256SUMS written (from the digests the zip thread made of the files it zipped, and the
-    zip's own) and checked against the files as they are on disk."""
+    """SHA256SUMS written (from the digests the zip's process made of the files it zipped, and
+    the zip's own) and checked against the files as they are on disk."""
     write_sums(pkg, digests)
     check_sums(pkg, report, paths)
 
@@ -142,7 +143,6 @@ def write_dist(
     dicts) and the other files.
     With `frictionless` "all", the JSON and Parquet tables are given to the workers once the
     descriptor exists. Nothing changes a file once written; the caller collects the problems."""
-    from .background import Background
     from .spreadsheet import XLSX_NAME, workbook_job
     from .sqlite import database_job
 

@@ -11,10 +11,10 @@ import hashlib
 import os
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..layout import declared_bytes, relative_path
-from .report import Report
+from .report import ProblemType, Report
 
 MAX_FILE_BYTES = 200_000_000  # a resource: read into memory to be parsed
 # A file that is only hashed (listed in SHA256SUMS, not a resource: the explorer, the Web
@@ -26,6 +26,8 @@ MAX_HASHED_BYTES = 2_000_000_000
 MAX_SUMS_PATH = 1024  # characters of one listed path
 SUMS_LINE_BYTES = 64 + 2 + MAX_SUMS_PATH * 4 + 1  # UTF-8: at most 4 bytes a character
 CHUNK = 1 << 20
+# threads hashing the files SHA256SUMS lists: a release of 10,000 articles lists 1.4 GB
+HASHERS = min(4, os.cpu_count() or 1)
 UNSAFE = (
     "expected a relative path inside the package (no URL, no absolute path, no '..', no "
     "symbolic link, no control character)"
@@ -168,9 +170,28 @@ def check_sums(base: Path, report: Report, resource_paths: frozenset[str] = froz
     except UnicodeDecodeError as exc:
         report.add("checksum-error", f"expected UTF-8 text, found {exc.reason}", file="SHA256SUMS")
         return
-    hashed: dict[str, str] = {}  # a file listed again is compared, not hashed again
-    for n, line in enumerate(text.splitlines(), start=1):
-        _check_sum_line(base, n, line, report, resource_paths, hashed)
+    # the lines read in order, every file they list hashed at once (reads and sha256 release
+    # the GIL: on several cores), then each line checked in order
+    planned: dict[str, Path] = {}  # a file listed again is compared, not hashed again
+    checks = [
+        _plan_sum_line(base, n, line, resource_paths, planned)
+        for n, line in enumerate(text.splitlines(), start=1)
+    ]
+    hashed = _hash_files(planned)
+    for check in checks:
+        if isinstance(check, _Listed):
+            digest = hashed[check.key]
+            if isinstance(digest, OSError):  # removed or unreadable since it was listed
+                report.add(
+                    "checksum-error",
+                    f"SHA256SUMS line {check.n}: cannot read {check.rel!r}: "
+                    f"{digest.strerror or digest}",
+                    file=check.rel,
+                )
+            elif digest != check.digest:
+                _mismatch(report, check.n, check.rel, check.digest, digest)
+        elif check is not None:
+            report.add(check[0], check[1], **check[2])
 
 
 def sums_limit(base: Path) -> int:
@@ -180,38 +201,63 @@ def sums_limit(base: Path) -> int:
     return SUMS_LINE_BYTES * max(1, files)
 
 
-def _check_sum_line(
-    base: Path, n: int, line: str, report: Report, known: frozenset[str], hashed: dict[str, str]
-) -> None:
+class _Listed(NamedTuple):
+    """A SHA256SUMS line to compare with the hash of its file."""
+
+    n: int
+    rel: str
+    digest: str
+    key: str  # its file's path, however the line spells it
+
+
+Problem = tuple[ProblemType, str, dict[str, Any]]  # the arguments of `Report.add`
+
+
+def _plan_sum_line(
+    base: Path, n: int, line: str, known: frozenset[str], planned: dict[str, Path]
+) -> _Listed | Problem | None:
+    """What checking line `n` takes: its file hashed (added to `planned`, unless it is there
+    already) and compared, a problem, or nothing (a resource too large: `check_files`)."""
     digest, _, rel = line.partition("  ")
     pure = relative_path(rel)
     key = pure.as_posix() if pure is not None else rel  # "./a", "a/" and "a" are one file
-    if key in hashed:
-        if hashed[key] != digest:
-            _mismatch(report, n, rel, digest, hashed[key])
-        return
+    if key in planned:
+        return _Listed(n, rel, digest, key)
     path = safe_path(base, rel)
     size, kind = regular_size(path) if path is not None else (None, "unsafe")
     if path is None or size is None:
-        report.add(
+        return (
             "checksum-error",
             f"SHA256SUMS line {n}: expected a regular file inside the package, found {rel!r} "
             f"({kind if path is not None else 'an unsafe path'})",
-            file="SHA256SUMS",
+            {"file": "SHA256SUMS"},
         )
-        return
     if rel in known and size > MAX_FILE_BYTES:
-        return  # a resource too large to read: reported by check_files
+        return None  # a resource too large to read: reported by check_files
     if size > MAX_HASHED_BYTES:
-        report.add(
+        return (
             "file-too-large",
             f"SHA256SUMS line {n}: expected at most {MAX_HASHED_BYTES} bytes, found {size}",
-            file=rel,
+            {"file": rel},
         )
-        return
-    found = hashed[key] = _hash_file(path)
-    if found != digest:
-        _mismatch(report, n, rel, digest, found)
+    planned[key] = path
+    return _Listed(n, rel, digest, key)
+
+
+def _hash_files(paths: dict[str, Path]) -> dict[str, str | OSError]:
+    """The sha256 of each file (or why it could not be read), by key, hashed by HASHERS
+    threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(HASHERS) as pool:
+        return dict(zip(paths, pool.map(_hash_or_error, paths.values()), strict=True))
+
+
+def _hash_or_error(path: Path) -> str | OSError:
+    try:
+        return _hash_file(path)
+    except OSError as exc:
+        return exc
 
 
 def _mismatch(report: Report, n: int, rel: str, digest: str, found: str) -> None:
