@@ -225,13 +225,12 @@ def _payload(rows: dict[str, list[dict[str, Any]]], citing: dict[str, Any]) -> I
         }
 
     def entries(keys: list[str], value: Any) -> Iterator[str]:
+        # a batch of sorted keys as one object, written without its braces: the entries
+        # `"key":value` joined by commas (orjson orders keys as `sorted` does: by code point)
         for n in range(0, len(keys), BATCH):
-            yield ("," if n else "") + ",".join(
-                orjson.dumps(k).decode("utf-8")
-                + ":"
-                + orjson.dumps(value(k), option=options, default=_iso_date).decode("utf-8")
-                for k in keys[n : n + BATCH]
-            )
+            batch = {k: value(k) for k in keys[n : n + BATCH]}
+            text = orjson.dumps(batch, option=options, default=_iso_date)[1:-1]
+            yield ("," if n else "") + text.decode("utf-8")
 
     sections = {
         "citing": citing.__getitem__,

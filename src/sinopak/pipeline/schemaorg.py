@@ -52,11 +52,12 @@ def temporal_coverage(
 ) -> str | None:
     """ISO 8601 interval from the earliest to the latest date any record holds (any date
     column of any table), or None when no row has a date."""
-    dates: list[dt.date] = []
+    dates: list[dt.date] = []  # the earliest and latest of each column (a column at a time)
     for res in table_resources(descriptor):
-        columns = [f["name"] for f in res["schema"]["fields"] if f["type"] == "date"]
-        for row in rows.get(res["name"], []):
-            dates.extend(row[c] for c in columns if row.get(c) is not None)
+        table = rows.get(res["name"], [])
+        for c in (f["name"] for f in res["schema"]["fields"] if f["type"] == "date"):
+            if column := [d for row in table if (d := row.get(c)) is not None]:
+                dates += (min(column), max(column))
     if not dates:
         return None
     return f"{min(dates).isoformat()}/{max(dates).isoformat()}"

@@ -85,14 +85,15 @@ def _csv_rows(descriptor: dict[str, Any], rows: dict[str, list[dict[str, Any]]])
     return out
 
 
-# What `quote(text, safe="/")` leaves as it is: ASCII letters, digits, "_.-~" and "/".
-_AS_IS = re.compile(r"[A-Za-z0-9_.~/-]*")
+# What `quote(text, safe="/")` leaves as it is (ASCII letters, digits, "_.-~" and "/"), and
+# "#", which it writes as "%23": the characters of every id the build makes (an evidence id
+# is "<record id>#<n>").
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_.~/#-]*")
 
 
 def _fragment(ident: str) -> str:
-    """`quote(ident, safe="/")`, without its call for an id it leaves as it is (every id the
-    build makes)."""
-    return ident if _AS_IS.fullmatch(ident) else quote(ident, safe="/")
+    """`quote(ident, safe="/")`, without its call for an id of _PLAIN_ID's characters."""
+    return ident.replace("#", "%23") if _PLAIN_ID.fullmatch(ident) else quote(ident, safe="/")
 
 
 def annotation(
