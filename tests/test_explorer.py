@@ -40,6 +40,37 @@ def test_explorer_data_is_canonical_json_of_every_record_and_span() -> None:
     assert data["records"]["ent.nepal"]["table"] == "entities"
 
 
+# The sentence as the template wrote it before `_sentence` made it (what autoescaping makes).
+SENTENCE = (
+    '<span class="sent{% if s.kind == \'heading\' %} heading{% endif %}" id="{{ s.id }}" '
+    'data-sid="{{ s.id }}" title="{{ s.id }}: {{ s.count }} record(s)">{% for p in s.pieces %}'
+    '{% if p.ids %}<span class="ev{% if p.tone %} {{ p.tone }}{% endif %}" data-ev="{{ p.ids }}">'
+    "{{ p.text }}</span>{% else %}{{ p.text }}{% endif %}{% endfor %}</span>"
+)
+
+
+@pytest.mark.parametrize("kind", ["sentence", "heading"])
+def test_a_sentence_is_the_html_the_template_made(kind: str) -> None:
+    import jinja2
+
+    from sinopak.pipeline.explorer import _segments, _sentence
+
+    text = 'He said: "5 < 6 & 7 > 3" — it\'s <b>bold</b>; a\u2028b'
+    spans = [(0, 7, "r1#1"), (3, 20, "r2#1"), (9, 30, "r3#<1>"), (40, len(text), "r4#1")]
+    tone = {"r1": "hedged", "r2": "editorial", "r3": "hedged", "r4": "asserted"}
+    record_of = {ev: ev.split("#")[0] for _, _, ev in spans}
+    sid = 'doc.s001"<&>'
+    pieces = _segments(text, 0, len(text), spans)
+    made = _sentence(sid, kind, 3, pieces, tone, record_of)
+    for p in pieces:  # what the template was given
+        here = {record_of[i] for i in p["ids"].split()}
+        p["tone"] = " ".join(sorted({str(tone[r]) for r in here if r in tone}))
+    view = {"id": sid, "kind": kind, "pieces": pieces, "count": 3}
+    expected = jinja2.Environment(autoescape=True).from_string(SENTENCE).render(s=view)
+    assert str(made) == expected
+    assert "ev editorial hedged" in expected and "&lt;b&gt;" in expected  # both cases met
+
+
 def test_explorer_data_block_whatever_the_texts_hold() -> None:
     from sinopak.pipeline.explorer import write_explorer
 
