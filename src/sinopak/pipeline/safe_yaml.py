@@ -14,6 +14,7 @@ Composing PyYAML's safe nodes gives plain values with their lines in a few dozen
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -81,9 +82,38 @@ def _lines_again(path: Path, display: str, sha256: str) -> dict[Path_, int]:
         return {}
 
 
+@functools.cache
 def _loader() -> type[yaml.SafeLoader]:
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return loader
+    """PyYAML's safe loader (libyaml's when installed), its tags resolved as its own `resolve`
+    resolves them, without the list PyYAML builds for every scalar: the composer asks for the
+    tag of every node, hundreds per seed file (a sixth of the time to compose one)."""
+    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    if base.yaml_path_resolvers:  # none in PyYAML's safe loaders: then its own resolution
+        return base
+    implicit = base.yaml_implicit_resolvers
+    anywhere = tuple(implicit.get(None, []))  # the resolvers for any first character
+    by_first = {k: (*v, *anywhere) for k, v in implicit.items() if k is not None}
+    scalar: str = base.DEFAULT_SCALAR_TAG
+    sequence: str = base.DEFAULT_SEQUENCE_TAG
+    mapping: str = base.DEFAULT_MAPPING_TAG
+
+    class Loader(base):  # type: ignore[valid-type,misc]
+        def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+            if kind is yaml.ScalarNode:
+                if implicit[0]:
+                    for tag, pattern in by_first.get(value[:1], anywhere):
+                        if pattern.match(value):
+                            return str(tag)
+                return scalar
+            return sequence if kind is yaml.SequenceNode else mapping
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            pass  # they follow the path for path resolvers: there are none
+
+        def ascend_resolver(self) -> None:
+            pass
+
+    return Loader
 
 
 def load_yaml(path: Path, display: str, *, lines: bool = True) -> Located:
