@@ -5,10 +5,13 @@ Standard library only: the accessor, the build and the validator all use these r
 
 from __future__ import annotations
 
+import functools
+
 FORMATS = ("csv", "json", "parquet")
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    import re
     from pathlib import PurePosixPath
     from typing import Any
 
@@ -43,9 +46,18 @@ def relative_path(rel: object) -> PurePosixPath | None:
 
     if not isinstance(rel, str) or not rel or "://" in rel or "\\" in rel or rel[0] in "/~":
         return None
-    if any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or 0xD800 <= ord(c) <= 0xDFFF for c in rel):
+    if _unportable().search(rel):
         return None  # control characters and lone surrogates name no portable file
     pure = PurePosixPath(rel)
     if pure.is_absolute() or ".." in pure.parts:
         return None
     return pure
+
+
+@functools.cache
+def _unportable() -> re.Pattern[str]:
+    """A control character (C0, DEL, C1) or a lone surrogate (compiled when first needed:
+    `import sinopak` does not import `re`)."""
+    import re
+
+    return re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
