@@ -79,3 +79,43 @@ def test_cancel_stops_a_running_process(jobs: Path) -> None:
     job = Background([("a.txt", "fake_jobs", ["x", "hang"])])
     job.cancel()
     assert job.process.returncode == -signal.SIGKILL
+
+
+def _ended(pid: int) -> bool:
+    """Whether process `pid` has exited (gone, or a zombie its new parent has not reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads process states from /proc")
+def test_the_process_stops_when_the_build_is_killed(jobs: Path) -> None:
+    """A build killed while its process writes (SIGKILL: no handler runs) leaves no process
+    behind still writing into the stage folder: the process watches the build's end of a pipe."""
+    import json
+    import subprocess
+    import time
+
+    build = (
+        "import json, sys, time; sys.path[:] = json.loads(sys.argv[1])\n"
+        "from sinopak.pipeline.background import Background\n"
+        "job = Background([('a.txt', 'fake_jobs', ['x', 'hang'])])\n"
+        "print(job.process.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", build, json.dumps(sys.path)], stdout=subprocess.PIPE
+    )
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    assert not _ended(child)
+    time.sleep(0.5)
+    assert not _ended(child)  # it runs while the build does
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while not _ended(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _ended(child)

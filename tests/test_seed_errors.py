@@ -366,6 +366,9 @@ def test_confidence_below_high_needs_a_reason(project: Path) -> None:
         ("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", "anchors and aliases are not allowed"),
         ("entities: [\n", "malformed YAML"),
         ("widgets: []\n", "unknown record kind 'widgets'"),
+        ("entities:\n- x: !!int abc\n", "2: expected a value of YAML type !!int, found 'abc'"),
+        ("x: !!bool maybe\n", "1: expected a value of YAML type !!bool, found 'maybe'"),
+        ("x: !!timestamp 2020-13-45\n", "expected a value of YAML type !!timestamp"),
     ],
 )
 def test_hostile_or_broken_yaml_file(project: Path, payload: str, message: str) -> None:

@@ -29,6 +29,7 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()  # stateless for scalars: buil
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 STR_TAG = "tag:yaml.org,2002:str"
+TAG_PREFIX = "tag:yaml.org,2002:"
 Path_ = tuple[str | int, ...]
 
 
@@ -210,3 +211,10 @@ def _build(
         return _CONSTRUCTOR.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
         raise SeedError(f"unsupported YAML tag: {exc.problem}", file=display, line=line) from None
+    except Exception:  # `!!int abc`, `!!bool maybe`: its constructor fails, however it fails
+        raise SeedError(
+            f"expected a value of YAML type {node.tag.replace(TAG_PREFIX, '!!')}, found "
+            f"{node.value!r}",
+            file=display,
+            line=line,
+        ) from None
