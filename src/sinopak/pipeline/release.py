@@ -8,6 +8,8 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from .background import Job
+
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no build timestamp
 # Deflate level 6 (zlib's default): level 9 took about twice as long for files under 1% smaller.
 COMPRESSLEVEL = 6
@@ -89,7 +91,7 @@ def read_sums(folder: Path) -> dict[str, str]:
 DIGESTS_FILE = "zipped-digests.json"
 
 
-def zip_job(folder: Path, version: str) -> tuple[str, str, list[str]]:
+def zip_job(folder: Path, version: str) -> Job:
     """The release zip of `folder` as a job of `background.Background`: written by a process
     of its own while the build validates the package. (It was a thread of the build's: the
     zip of 10,000 small source files took the GIL back tens of thousands of times from a
