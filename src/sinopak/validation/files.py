@@ -134,6 +134,8 @@ def read_resource(res: dict[str, Any], name: str, base: Path, report: Report) ->
 
 
 def _hash_file(path: Path) -> str:
+    # not hashlib.file_digest (as export and release use): its 256 KiB reads made the threads
+    # of `check_sums` about 10% slower than 1 MiB reads (1.6 against 1.45 s, 10,000 articles)
     digest = hashlib.sha256()
     with path.open("rb") as f:
         while chunk := f.read(CHUNK):
