@@ -15,6 +15,7 @@ Composing PyYAML's safe nodes gives plain values with their lines in a few dozen
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ SEQ_TAG = "tag:yaml.org,2002:seq"
 STR_TAG = "tag:yaml.org,2002:str"
 TAG_PREFIX = "tag:yaml.org,2002:"
 Path_ = tuple[str | int, ...]
+Resolvers = tuple[tuple[str, re.Pattern[str]], ...]  # (tag, pattern), in PyYAML's order
 
 
 class Located:
@@ -92,8 +94,10 @@ def _loader() -> type[yaml.SafeLoader]:
     if base.yaml_path_resolvers:  # none in PyYAML's safe loaders: then its own resolution
         return base
     implicit = base.yaml_implicit_resolvers
-    anywhere = tuple(implicit.get(None, []))  # the resolvers for any first character
-    by_first = {k: (*v, *anywhere) for k, v in implicit.items() if k is not None}
+    anywhere: Resolvers = tuple(implicit.get(None, []))  # for any first character
+    by_first: dict[str, Resolvers] = {
+        k: (*v, *anywhere) for k, v in implicit.items() if k is not None
+    }
     scalar: str = base.DEFAULT_SCALAR_TAG
     sequence: str = base.DEFAULT_SEQUENCE_TAG
     mapping: str = base.DEFAULT_MAPPING_TAG
@@ -104,7 +108,7 @@ def _loader() -> type[yaml.SafeLoader]:
                 if implicit[0]:
                     for tag, pattern in by_first.get(value[:1], anywhere):
                         if pattern.match(value):
-                            return str(tag)
+                            return tag
                 return scalar
             return sequence if kind is yaml.SequenceNode else mapping
 
