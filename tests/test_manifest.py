@@ -249,7 +249,7 @@ def test_a_seed_changed_while_the_build_runs_is_never_recorded_as_built(
     seeds = project / "seeds"
     touched = MID_BUILD[change](seeds)
     before = manifest.digest(touched) if touched.exists() else None
-    real = build_module.load_corpus
+    real = build_module.read_corpus
 
     def read_then_change(seeds_folder: Path) -> object:
         corpus = real(seeds_folder)
@@ -262,9 +262,9 @@ def test_a_seed_changed_while_the_build_runs_is_never_recorded_as_built(
             _append_comment(touched)
         return corpus
 
-    monkeypatch.setattr(build_module, "load_corpus", read_then_change)
+    monkeypatch.setattr(build_module, "read_corpus", read_then_change)
     assert run("build", "--root", str(project)).exit_code == 0
-    monkeypatch.setattr(build_module, "load_corpus", real)
+    monkeypatch.setattr(build_module, "read_corpus", real)
     files = json.loads((project / "build" / "manifest.json").read_text())["inputs"]["files"]
     key = "seeds/" + touched.relative_to(seeds).as_posix()
     assert files[key] == (before if before is not None else manifest.UNREAD)

@@ -6,6 +6,7 @@ interrupted build leaves the previous dist/ exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -23,8 +24,8 @@ from ..validation.frictionless_runner import start as start_frictionless
 from ..validation.frictionless_runner import warm as warm_frictionless
 from . import manifest
 from .background import Background
-from .checks import check
-from .corpus import Corpus, load_corpus
+from .checks import RecordChecks, check, check_records
+from .corpus import Corpus, add_sentences, read_corpus, segmenting
 from .export import finish_package, package_descriptor, write_format
 from .generated import (
     TABLE_DEFS_MODULE,
@@ -36,7 +37,7 @@ from .generated import (
 from .lock import build_lock
 from .project import Project
 from .release import read_sums, write_sums, zip_job, zipped_digests
-from .rows import build_rows
+from .rows import Row, build_rows, record_rows
 from .swap import differences, recover
 
 STEPS = (
@@ -64,17 +65,22 @@ def stage(
 
     `progress` is called with the name of each step in STEPS as it finishes.
     """
-    corpus = load_corpus(project.seeds)
+    corpus = read_corpus(project.seeds)
     read = corpus.read
+    with contextlib.closing(segmenting(corpus)) as sentences:  # workers segment meanwhile
+        early = check_records(corpus)
+        made = _rows_ahead(corpus, early)
+        add_sentences(corpus, sentences)
     progress(STEPS[0])
     if frictionless != "none":  # its fork server imports frictionless while this one checks
         warm_frictionless()
-    errors, dating = check(corpus)
+    errors, dating = check(corpus, early)
+    del early
     if errors:
         raise SeedErrors(errors)
     progress(STEPS[1])
-    rows = build_rows(corpus, dating)
-    del dating
+    rows = build_rows(corpus, dating, made)
+    del dating, made
     corpus.release_records()
     give_back()
     progress(STEPS[2])
@@ -116,6 +122,20 @@ def stage(
         shutil.rmtree(out, ignore_errors=True)
         raise
     return out, read
+
+
+def _rows_ahead(corpus: Corpus, early: RecordChecks) -> dict[str, list[Row]] | None:
+    """The rows of the records' tables, made while the sources are segmented, before the
+    checks of the evidence; None if the checks so far found a problem, or if making them
+    failed (a record those checks would refuse can break them). `build_rows` then makes
+    them after every check has passed, as it does for the other tables, and raises what
+    they raise: a build fails as it would if they were made after the checks."""
+    if early.ids or early.references or early.reports or early.dates:
+        return None
+    try:
+        return record_rows(corpus, early.dating)
+    except Exception:  # made again, and raised, after the checks
+        return None
 
 
 def release_sums(pkg: Path, digests: dict[str, str], report: Report, paths: frozenset[str]) -> None:

@@ -12,6 +12,7 @@ import functools
 import types
 import typing
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -82,17 +83,37 @@ def _refs(model: BaseModel) -> Iterator[tuple[tuple[str | int, ...], str, Ref]]:
                 yield (name, *path), v, r
 
 
-def check(corpus: Corpus) -> tuple[list[SeedError], Dating]:
-    """Run every cross-record check; return the errors and the dates of every event."""
+@dataclass(frozen=True)
+class RecordChecks:
+    """What the checks that need no sentence found (the build runs them while the sources
+    are segmented), each check's errors apart, and the dates of every event."""
+
+    ids: list[SeedError]
+    references: list[SeedError]
+    reports: list[SeedError]
+    dates: list[SeedError]
+    dating: Dating
+
+
+def check_records(corpus: Corpus) -> RecordChecks:
+    """The checks of ids, references, reports and dates: they read the records and the
+    sources' texts, not the sentences."""
     all_units = units(corpus)
-    errors, by_id = check_unique_ids(all_units)
-    errors += check_references(all_units, by_id)
-    errors += check_evidence(all_units, corpus.sentences)
-    errors += check_reports(all_units, by_id)
-    date_errors, dating = date_everything(corpus, all_units)
-    errors += date_errors
+    ids, by_id = check_unique_ids(all_units)
+    references = check_references(all_units, by_id)
+    reports = check_reports(all_units, by_id)
+    return RecordChecks(ids, references, reports, *date_everything(corpus, all_units))
+
+
+def check(corpus: Corpus, early: RecordChecks | None = None) -> tuple[list[SeedError], Dating]:
+    """Run every cross-record check (those of `early`, if given, have run); return the
+    errors, always in the same order, and the dates of every event."""
+    done = check_records(corpus) if early is None else early
+    errors = [*done.ids, *done.references]
+    errors += check_evidence(units(corpus), corpus.sentences)
+    errors += [*done.reports, *done.dates]
     errors += check_coverage(corpus)
-    return errors, dating
+    return errors, done.dating
 
 
 def check_reports(all_units: list[Unit], by_id: dict[str, Unit]) -> list[SeedError]:

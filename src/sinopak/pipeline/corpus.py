@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,15 @@ from ..schema.models import (
     Record,
     Report,
 )
-from .parallel import map_in_order
-from .seeds import Loaded, load_documents_located, load_package, load_records, record_id
+from .parallel import imap_in_order
+from .seeds import (
+    Loaded,
+    collect_records,
+    load_documents_located,
+    load_package,
+    reading_records,
+    record_id,
+)
 from .segment import Segment, segment
 from .sources import SourceText, read_source
 
@@ -69,17 +77,33 @@ class Corpus:
 
 def load_corpus(seeds: Path) -> Corpus:
     """Read and verify every source, segment it, and read every record (Pydantic-validated)."""
-    texts = load_corpus_texts(seeds)
-    records = load_records(seeds, texts.read)
+    corpus = read_corpus(seeds)
+    add_sentences(corpus, segmenting(corpus))
+    return corpus
+
+
+def read_corpus(seeds: Path) -> Corpus:
+    """`load_corpus` without the sentences: the build checks what needs none of them while
+    workers make them (`segmenting`, then `add_sentences`)."""
+    with contextlib.closing(reading_records(seeds)) as reading:  # parsed meanwhile
+        texts = _read_texts(seeds)
+        records = collect_records(reading, texts.read)
     return Corpus(texts.package, texts.documents, records, texts.read)
 
 
 def load_corpus_texts(seeds: Path) -> Corpus:
     """The package metadata and the verified, segmented sources (records not read)."""
+    texts = _read_texts(seeds)
+    add_sentences(texts, segmenting(texts))
+    return texts
+
+
+def _read_texts(seeds: Path) -> Corpus:
+    """The package metadata and the verified sources, not yet segmented: the first source
+    that cannot be read or does not match its sha256 raises, before any record is read."""
     read: dict[str, str] = {}
     package = load_package(seeds, read)
     located = load_documents_located(seeds, read)
-    jobs = []
     for seed, _ in located:
         path = seeds / seed.file
         if path.resolve().parent != seeds.resolve() or "/" in seed.file:
@@ -89,21 +113,30 @@ def load_corpus_texts(seeds: Path) -> Corpus:
                 record=seed.document_id,
                 field="file",
             )
-        jobs.append((path, seed.document_id, seed.sha256))
-    sources = map_in_order(_read_and_segment, jobs, what="reading sources")
     documents = [
-        Document(seed, source, sentences, loaded)
-        for (seed, loaded), (source, sentences) in zip(located, sources, strict=True)
+        Document(seed, read_source(seeds / seed.file, seed.document_id, seed.sha256), [], loaded)
+        for seed, loaded in located
     ]
     read.update((d.seed.file, d.source.sha256) for d in documents)  # the bytes read: checked
     return Corpus(package, documents, [], read)
 
 
-def _read_and_segment(job: tuple[Path, str, str]) -> tuple[SourceText, list[Segment]]:
-    """One source, verified and segmented (run in a worker)."""
-    path, document_id, sha256 = job
-    source = read_source(path, document_id, sha256)
-    return source, segment(document_id, source.text, source.metadata_end)
+def segmenting(corpus: Corpus) -> Generator[list[Segment], None, None]:
+    """The sentences of each document, in order; on a large corpus worker processes start
+    on them at once (`imap_in_order`). Close it if not read to the end."""
+    jobs = [(d.seed.document_id, d.source.text, d.source.metadata_end) for d in corpus.documents]
+    return imap_in_order(_segment, jobs, what="segmenting sources")
+
+
+def add_sentences(corpus: Corpus, sentences: Iterable[list[Segment]]) -> None:
+    """Give each document its sentences, from `segmenting`."""
+    for doc, made in zip(corpus.documents, sentences, strict=True):
+        doc.sentences[:] = made
+
+
+def _segment(job: tuple[str, str, int]) -> list[Segment]:
+    """One source's sentences (run in a worker)."""
+    return segment(*job)
 
 
 # Nested lists of authored records that become link tables of their own.

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from ..errors import BuildError, SinopakError
 
@@ -53,19 +53,33 @@ def imap_in_order(
     func: Callable[[T], R], items: Sequence[T], *, what: str, min_items: int | None = None
 ) -> Generator[R, None, None]:
     """`map_in_order`, each result given as soon as it and those before it are ready: the
-    caller works on the first results while the workers make the others. A caller that stops
-    early closes it (`contextlib.closing`): its workers are then stopped, not waited for."""
+    caller works on the first results while the workers make the others. The workers start
+    on every item at once, so the caller can do other work before it asks for a result. A
+    caller that stops early closes it (`contextlib.closing`): its workers are then stopped,
+    not waited for."""
+    results = _in_order(func, items, what=what, min_items=min_items)
+    next(results)  # runs up to the workers' start (the serial loop: up to its first item)
+    return cast(Generator[R, None, None], results)
+
+
+def _in_order(
+    func: Callable[[T], R], items: Sequence[T], *, what: str, min_items: int | None
+) -> Generator[R | None, None, None]:
+    """`imap_in_order`'s results, after a None yielded once the workers have their items."""
     min_items = MIN_ITEMS if min_items is None else min_items
     workers = min(cores(), len(items) // max(1, min_items // 2))
     context = fork_context()
     if len(items) < min_items or workers < 2 or context is None:
+        yield None
         yield from (func(item) for item in items)
         return
     chunk = max(1, len(items) // (workers * 8))
     pool = ProcessPoolExecutor(workers, mp_context=context)
     done = False
     try:
-        yield from pool.map(func, items, chunksize=chunk)
+        results = pool.map(func, items, chunksize=chunk)  # every item submitted here
+        yield None
+        yield from results
         done = True
     except BrokenProcessPool:
         raise BuildError(

@@ -28,11 +28,29 @@ def iso_codes(name: str) -> tuple[str, str]:
     return country.alpha_2, country.alpha_3
 
 
-def build_rows(corpus: Corpus, dating: Dating) -> dict[str, list[Row]]:
-    """Rows for every table, columns in schema order, sorted by primary key."""
-    out: dict[str, list[Row]] = {name: [] for name in TABLES}
-    out["documents"] = [document_row(doc) for doc in corpus.documents]
-    out["sentences"] = [sentence_row(seg) for doc in corpus.documents for seg in doc.sentences]
+# The tables made from the sources' sentences; every other table is made from the records.
+FROM_SENTENCES = ("documents", "sentences", "coverage")
+
+
+def build_rows(
+    corpus: Corpus, dating: Dating, made: dict[str, list[Row]] | None = None
+) -> dict[str, list[Row]]:
+    """Rows for every table, columns in schema order, sorted by primary key; `made` holds
+    the rows of the records' tables if `record_rows` has made them already."""
+    out = record_rows(corpus, dating) if made is None else made
+    out["documents"] = _ordered("documents", [document_row(doc) for doc in corpus.documents])
+    sentences = [sentence_row(seg) for doc in corpus.documents for seg in doc.sentences]
+    coverage = coverage_rows(sentences, citations(corpus), corpus)
+    out["sentences"] = _ordered("sentences", sentences)
+    out["coverage"] = _ordered("coverage", coverage)
+    return {name: out[name] for name in TABLES}
+
+
+def record_rows(corpus: Corpus, dating: Dating) -> dict[str, list[Row]]:
+    """The rows of every table made from the records alone (not `FROM_SENTENCES`), as
+    `build_rows` gives them: they need no sentence, so the build makes them while the
+    sources are segmented."""
+    out: dict[str, list[Row]] = {name: [] for name in TABLES if name not in FROM_SENTENCES}
     all_units = units(corpus)
     publication = {d.seed.document_id: document_date(d).latest for d in corpus.documents}
     errors: list[SeedError] = []
@@ -48,7 +66,6 @@ def build_rows(corpus: Corpus, dating: Dating) -> dict[str, list[Row]]:
             out[table].append(row)
     if errors:
         raise SeedErrors(errors)
-    out["coverage"] = coverage_rows(out["sentences"], citations(corpus), corpus)
     return {name: _ordered(name, rows) for name, rows in out.items()}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,32 +151,57 @@ def load_package(seeds: Path, read: dict[str, str] | None = None) -> PackageSeed
 def load_records(seeds: Path, read: dict[str, str] | None = None) -> list[Loaded]:
     """Read every YAML file under seeds/records/, in sorted path order; `read` gets the
     sha256 of each file's bytes as read, by its path inside `seeds`."""
-    root = seeds / "records"
-    files = sorted(root.rglob("*.yaml"))
-    if not files:
+    with contextlib.closing(reading_records(seeds)) as reading:
+        return collect_records(reading, read)
+
+
+@dataclass
+class Reading:
+    """The record files, being parsed (`reading_records`); `collect_records` takes them."""
+
+    seeds: Path
+    files: list[Path]
+    displays: list[str]
+    parsed: Generator[Located | SeedError, None, None]
+
+    def close(self) -> None:
+        """Stop the workers if the files are not all collected."""
+        self.parsed.close()
+
+
+def reading_records(seeds: Path) -> Reading:
+    """Start parsing every YAML file under seeds/records/ (on a large corpus, worker
+    processes start on them at once: the caller reads the sources meanwhile)."""
+    files = sorted((seeds / "records").rglob("*.yaml"))
+    displays = [path.relative_to(seeds.parent).as_posix() for path in files]
+    jobs = list(zip(files, displays, strict=True))
+    return Reading(seeds, files, displays, imap_in_order(_parse, jobs, what="reading seeds"))
+
+
+def collect_records(reading: Reading, read: dict[str, str] | None = None) -> list[Loaded]:
+    """The records of the files `reading` parses, validated as each file comes (the workers
+    parse the files after it); `read` gets the sha256 of each file's bytes as read."""
+    if not reading.files:
+        root = reading.seeds / "records"
         raise SeedError("no record files found (expected seeds/records/*.yaml)", file=str(root))
     out: list[Loaded] = []
     errors: list[SeedError] = []
-    displays = [path.relative_to(seeds.parent).as_posix() for path in files]
-    # the records of each file are validated here while the workers parse the files after it
-    jobs = list(zip(files, displays, strict=True))
-    with contextlib.closing(imap_in_order(_parse, jobs, what="reading seeds")) as parsed:
-        for path, display, located in zip(files, displays, parsed, strict=True):
-            if isinstance(located, SeedError):
-                errors.append(located)
-                continue
-            if read is not None:
-                read[path.relative_to(seeds).as_posix()] = located.sha256
-            if located.value is None:
-                continue
-            if not isinstance(located.value, dict):
-                errors.append(
-                    SeedError("expected a mapping of record kinds to lists", file=display, line=1)
-                )
-                continue
-            for kind, items in located.value.items():
-                out.extend(_records_of_kind(kind, items, located, display, errors))
-            located.value = None  # the models hold the records now: keep only the lines
+    for path, display, located in zip(reading.files, reading.displays, reading.parsed, strict=True):
+        if isinstance(located, SeedError):
+            errors.append(located)
+            continue
+        if read is not None:
+            read[path.relative_to(reading.seeds).as_posix()] = located.sha256
+        if located.value is None:
+            continue
+        if not isinstance(located.value, dict):
+            errors.append(
+                SeedError("expected a mapping of record kinds to lists", file=display, line=1)
+            )
+            continue
+        for kind, items in located.value.items():
+            out.extend(_records_of_kind(kind, items, located, display, errors))
+        located.value = None  # the models hold the records now: keep only the lines
     if errors:
         raise SeedErrors(errors)
     return out
