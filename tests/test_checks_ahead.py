@@ -4,6 +4,7 @@ made before the sentences exist, they are what they are after."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from conftest import ROOT
@@ -14,7 +15,7 @@ from sinopak.pipeline.corpus import add_sentences, load_corpus, read_corpus, seg
 from sinopak.pipeline.rows import FROM_SENTENCES, build_rows, record_rows
 
 
-def _errors(errors: list[object]) -> list[str]:
+def _errors(errors: Sequence[object]) -> list[str]:
     return [str(e) for e in errors]
 
 
