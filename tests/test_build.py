@@ -222,10 +222,11 @@ def test_a_failing_validation_stops_the_zip_and_is_the_error_reported(
 
 
 @pytest.mark.parametrize("scope", ["all", "csv", "none"])
-def test_frictionless_fork_server_starts_before_the_records_are_checked(
+def test_frictionless_fork_server_starts_before_the_evidence_is_checked(
     project: Path, monkeypatch: pytest.MonkeyPatch, scope: str
 ) -> None:
-    # its imports run on the core the checks leave idle; never for a build without frictionless
+    # its imports run on the core the checks of the evidence leave idle (the sentences are
+    # made); never for a build without frictionless
     from sinopak.pipeline import build
 
     calls: list[str] = []
@@ -235,9 +236,9 @@ def test_frictionless_fork_server_starts_before_the_records_are_checked(
         calls.append("warm")
         real_warm()
 
-    def check(corpus: object) -> object:
+    def check(corpus: object, early: object = None) -> object:
         calls.append("check")
-        return real_check(corpus)  # type: ignore[arg-type]
+        return real_check(corpus, early)  # type: ignore[arg-type]
 
     monkeypatch.setattr(build, "warm_frictionless", warm)
     monkeypatch.setattr(build, "check", check)

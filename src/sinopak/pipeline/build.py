@@ -26,7 +26,7 @@ from . import manifest
 from .background import Background
 from .checks import RecordChecks, check, check_records
 from .corpus import Corpus, add_sentences, read_corpus, segmenting
-from .export import finish_package, package_descriptor, write_format
+from .export import finish_package, package_descriptor, write_format, write_tables
 from .generated import (
     TABLE_DEFS_MODULE,
     schema_files,
@@ -67,31 +67,35 @@ def stage(
     """
     corpus = read_corpus(project.seeds)
     read = corpus.read
-    with contextlib.closing(segmenting(corpus)) as sentences:  # workers segment meanwhile
-        early = check_records(corpus)
-        made = _rows_ahead(corpus, early)
-        add_sentences(corpus, sentences)
-    progress(STEPS[0])
-    if frictionless != "none":  # its fork server imports frictionless while this one checks
-        warm_frictionless()
-    errors, dating = check(corpus, early)
-    del early
-    if errors:
-        raise SeedErrors(errors)
-    progress(STEPS[1])
-    rows = build_rows(corpus, dating, made)
-    del dating, made
-    corpus.release_records()
-    give_back()
-    progress(STEPS[2])
     project.scratch.mkdir(exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix="stage-", dir=project.scratch))
     pending: Pending | None = None
     zipping: Background | None = None  # the process writing the release zip
-    version = project.version()
     try:
+        (out / "dist").mkdir()
+        # while workers segment the sources: the checks that need no sentence, and the
+        # records' rows and CSV tables (`_rows_ahead`)
+        with contextlib.closing(segmenting(corpus)) as sentences:
+            early = check_records(corpus)
+            made = _rows_ahead(corpus, early)
+            ahead = {} if made is None else write_tables(out / "dist", made, "csv")
+            add_sentences(corpus, sentences)
+        progress(STEPS[0])
+        if frictionless != "none":  # its fork server imports frictionless while this one checks
+            warm_frictionless()
+        errors, dating = check(corpus, early)
+        del early
+        if errors:
+            raise SeedErrors(errors)
+        progress(STEPS[1])
+        rows = build_rows(corpus, dating, made)
+        del dating, made
+        corpus.release_records()
+        give_back()
+        progress(STEPS[2])
+        version = project.version()
         pending, descriptor = write_dist(
-            out / "dist", rows, corpus, version, progress, frictionless
+            out / "dist", rows, corpus, version, progress, frictionless, ahead
         )
         paths = resource_paths(descriptor)  # for SHA256SUMS, below
         # written: the validation reads the files, and needs the memory
@@ -152,9 +156,10 @@ def write_dist(
     version: str,
     progress: Progress,
     frictionless: Scope = "none",
+    ahead: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[Pending | None, dict[str, Any]]:
-    """Every file of the published package, in the new folder `pkg`; its descriptor, and
-    frictionless's pending work.
+    """Every file of the published package, in the folder `pkg` (made, empty but for the CSV
+    tables of `ahead`: their resources); its descriptor, and frictionless's pending work.
 
     The CSV tables are written first: frictionless starts on them in worker processes (unless
     `frictionless` is "none") from a descriptor of the CSV tables alone, then the Parquet
@@ -166,11 +171,10 @@ def write_dist(
     from .spreadsheet import XLSX_NAME, workbook_job
     from .sqlite import database_job
 
-    pkg.mkdir()
     pending: Pending | None = None
     writing: Background | None = None  # the process writing files from Parquet
     try:
-        tables = {"csv": write_format(pkg, rows, "csv")}
+        tables = {"csv": write_format(pkg, rows, "csv", ahead)}
         early = pkg.parent / EARLY_DESCRIPTOR
         write_early_descriptor(early, pkg, corpus, version, rows, tables["csv"])
         if frictionless != "none":

@@ -138,12 +138,28 @@ def finish_package(
 
 
 def write_format(
-    out: Path, rows: dict[str, list[dict[str, Any]]], fmt: str
+    out: Path,
+    rows: dict[str, list[dict[str, Any]]],
+    fmt: str,
+    written: dict[str, dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Each table in one format, in the folder `out`/`fmt`; return their resources."""
-    resources: list[dict[str, Any]] = []
-    (out / fmt).mkdir()
+    """Each table in one format, in the folder `out`/`fmt`; return their resources, in
+    the order of TABLES. `written` holds the resources of tables `write_tables` wrote
+    before: they are kept as they are."""
+    done = dict(written or {})
+    done.update(write_tables(out, {n: r for n, r in rows.items() if n not in done}, fmt))
+    return [done[name] for name in TABLES]
+
+
+def write_tables(
+    out: Path, rows: dict[str, list[dict[str, Any]]], fmt: str
+) -> dict[str, dict[str, Any]]:
+    """The tables of `rows` in one format, in the folder `out`/`fmt`; their resources."""
+    resources: dict[str, dict[str, Any]] = {}
+    (out / fmt).mkdir(exist_ok=True)
     for name, table in TABLES.items():
+        if name not in rows:
+            continue
         path = out / resource_path(name, fmt)
         if fmt in ("csv", "json"):
             with path.open("w", encoding="utf-8", newline="") as fh:
@@ -153,7 +169,7 @@ def write_format(
                     write_json(fh, rows[name])
         else:
             write_parquet(path, table, rows[name])
-        resources.append(table_resource(table, fmt, path))
+        resources[name] = table_resource(table, fmt, path)
     return resources
 
 
