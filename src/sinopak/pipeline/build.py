@@ -73,23 +73,7 @@ def stage(
     zipping: Background | None = None  # the process writing the release zip
     try:
         (out / "dist").mkdir()
-        # while workers segment the sources: the checks that need no sentence, and the
-        # records' rows and CSV tables (`_rows_ahead`)
-        with contextlib.closing(segmenting(corpus)) as sentences:
-            early = check_records(corpus)
-            made = _rows_ahead(corpus, early)
-            ahead = {} if made is None else write_tables(out / "dist", made, "csv")
-            add_sentences(corpus, sentences)
-        progress(STEPS[0])
-        if frictionless != "none":  # its fork server imports frictionless while this one checks
-            warm_frictionless()
-        errors, dating = check(corpus, early)
-        del early
-        if errors:
-            raise SeedErrors(errors)
-        progress(STEPS[1])
-        rows = build_rows(corpus, dating, made)
-        del dating, made
+        rows, ahead = _checked_rows(corpus, out / "dist", frictionless, progress)
         corpus.release_records()
         give_back()
         progress(STEPS[2])
@@ -126,6 +110,27 @@ def stage(
         shutil.rmtree(out, ignore_errors=True)
         raise
     return out, read
+
+
+def _checked_rows(
+    corpus: Corpus, pkg: Path, frictionless: Scope, progress: Progress
+) -> tuple[dict[str, list[Row]], dict[str, dict[str, Any]]]:
+    """The rows of every table once every check has passed, and the resources of the CSV
+    tables written into `pkg` on the way: while workers segment the sources, the checks that
+    need no sentence run and the records' rows and CSV tables are made (`_rows_ahead`)."""
+    with contextlib.closing(segmenting(corpus)) as sentences:
+        early = check_records(corpus)
+        made = _rows_ahead(corpus, early)
+        ahead = {} if made is None else write_tables(pkg, made, "csv")
+        add_sentences(corpus, sentences)
+    progress(STEPS[0])
+    if frictionless != "none":  # its fork server imports frictionless while this one checks
+        warm_frictionless()
+    errors, dating = check(corpus, early)
+    if errors:
+        raise SeedErrors(errors)
+    progress(STEPS[1])
+    return build_rows(corpus, dating, made), ahead
 
 
 def _rows_ahead(corpus: Corpus, early: RecordChecks) -> dict[str, list[Row]] | None:
