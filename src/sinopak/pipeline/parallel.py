@@ -41,22 +41,15 @@ def fork_context() -> ForkContext | None:
     return multiprocessing.get_context("fork")
 
 
-def map_in_order(
-    func: Callable[[T], R], items: Sequence[T], *, what: str, min_items: int | None = None
-) -> list[R]:
-    """[func(item) for item in items], on every core when there are many items. An exception
-    `func` raises is raised here, the first in input order (as in the serial loop)."""
-    return list(imap_in_order(func, items, what=what, min_items=min_items))
-
-
 def imap_in_order(
     func: Callable[[T], R], items: Sequence[T], *, what: str, min_items: int | None = None
 ) -> Generator[R, None, None]:
-    """`map_in_order`, each result given as soon as it and those before it are ready: the
-    caller works on the first results while the workers make the others. The workers start
-    on every item at once, so the caller can do other work before it asks for a result. A
-    caller that stops early closes it (`contextlib.closing`): its workers are then stopped,
-    not waited for."""
+    """[func(item) for item in items], on every core when there are many items, each result
+    given as soon as it and those before it are ready (an exception `func` raises is raised
+    there, the first in input order, as in the serial loop): the caller works on the first
+    results while the workers make the others. The workers start on every item at once, so
+    the caller can do other work before it asks for a result. A caller that stops early
+    closes it (`contextlib.closing`): its workers are then stopped, not waited for."""
     results = _in_order(func, items, what=what, min_items=min_items)
     next(results)  # runs up to the workers' start (the serial loop: up to its first item)
     return cast(Generator[R, None, None], results)
