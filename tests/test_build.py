@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, run, tree_digest
@@ -222,25 +223,55 @@ def test_a_failing_validation_stops_the_zip_and_is_the_error_reported(
 
 
 @pytest.mark.parametrize("scope", ["all", "csv", "none"])
-def test_frictionless_fork_server_starts_before_the_evidence_is_checked(
+def test_frictionless_starts_on_the_csv_tables_before_the_evidence_is_checked(
     project: Path, monkeypatch: pytest.MonkeyPatch, scope: str
 ) -> None:
-    # its imports run on the core the checks of the evidence leave idle (the sentences are
-    # made); never for a build without frictionless
+    # its fork server imports frictionless while the seeds are read, and its workers validate
+    # every CSV table on the core the checks of the evidence leave idle; never for a build
+    # without frictionless
     from sinopak.pipeline import build
 
     calls: list[str] = []
-    real_warm, real_check = build.warm_frictionless, build.check
 
-    def warm() -> None:
-        calls.append("warm")
-        real_warm()
+    def recorded(name: str, real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            calls.append(name)
+            return real(*args, **kwargs)
 
-    def check(corpus: object, early: object = None) -> object:
-        calls.append("check")
-        return real_check(corpus, early)  # type: ignore[arg-type]
+        return call
 
-    monkeypatch.setattr(build, "warm_frictionless", warm)
-    monkeypatch.setattr(build, "check", check)
+    for name in ("warm_frictionless", "read_corpus", "start_frictionless", "check"):
+        monkeypatch.setattr(build, name, recorded(name, getattr(build, name)))
+    shutil.rmtree(project / "dist" / "csv")  # stale: a full build
     assert run("build", "--root", str(project), "--frictionless", scope).exit_code == 0
-    assert calls == (["check"] if scope == "none" else ["warm", "check"])
+    expected = ["warm_frictionless", "read_corpus", "start_frictionless", "check"]
+    assert calls == (["read_corpus", "check"] if scope == "none" else expected)
+
+
+def test_the_early_descriptor_is_the_same_made_before_or_after_the_checks(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # frictionless and the workbook start from it; made before the evidence is checked it
+    # is what the build wrote after every check (when making the rows ahead fails)
+    from sinopak.pipeline import build
+
+    written: list[bytes] = []
+    real = build.write_early_descriptor
+
+    def recording(path: Path, *args: Any) -> None:
+        real(path, *args)
+        written.append(path.read_bytes())
+
+    monkeypatch.setattr(build, "write_early_descriptor", recording)
+    for ahead in (True, False):
+        if not ahead:
+            monkeypatch.setattr(build, "sentence_rows", _broken)
+        shutil.rmtree(project / "dist" / "csv")  # stale: a full build
+        result = run("build", "--root", str(project), "--frictionless", "csv")
+        assert result.exit_code == 0, result.output
+    assert len(written) == 2 and written[0] == written[1]
+    assert b'"sinopak:coverage"' in written[0] and written[0].count(b'"dialect"') == 18
+
+
+def _broken(corpus: object) -> object:
+    raise KeyError("made again after the checks")

@@ -12,7 +12,7 @@ from test_seed_errors import RECORDS, build_fails, mutate
 
 from sinopak.pipeline.checks import check, check_records
 from sinopak.pipeline.corpus import add_sentences, load_corpus, read_corpus, segmenting
-from sinopak.pipeline.rows import FROM_SENTENCES, build_rows, record_rows
+from sinopak.pipeline.rows import FROM_SENTENCES, build_rows, record_rows, sentence_rows
 
 
 def _errors(errors: Sequence[object]) -> list[str]:
@@ -37,6 +37,12 @@ def test_checks_and_rows_ahead_of_the_sentences_equal_those_after() -> None:
     for name, table in ahead.items():
         assert table == rows[name], name
     assert build_rows(corpus, dating, ahead) == rows
+    # the tables made of the sentences, before the evidence is checked: what they are after
+    more = sentence_rows(corpus)
+    assert list(more) == list(FROM_SENTENCES) and all(more.values())
+    for name, table in more.items():
+        assert table == rows[name], name
+    assert build_rows(corpus, dating, {**ahead, **more}) == rows
 
 
 def test_errors_found_ahead_are_those_found_after(tmp_path: Path) -> None:

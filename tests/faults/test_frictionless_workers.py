@@ -55,6 +55,28 @@ def test_workers_run_at_a_lower_priority_than_the_build(dist: Path) -> None:
     assert int(found["message"]) == min(os.nice(0) + NICER, 19)
 
 
+def sleep_a_minute(descriptor_path: str, name: str) -> list[dict[str, Any]]:
+    time.sleep(60)
+    return []
+
+
+def test_cancel_stops_the_workers_rather_than_wait_for_them(dist: Path) -> None:
+    # a build that fails after frictionless started (a seed error found while the workers
+    # validate the CSV tables) does not wait for a large table to be finished
+    descriptor = json.loads((dist / "datapackage.json").read_text())
+    pending = frictionless_runner.start(
+        dist / "datapackage.json", descriptor, "csv", task=sleep_a_minute
+    )
+    workers = list(pending.pool._processes.values())  # type: ignore[union-attr]
+    assert len(workers) == min(os.cpu_count() or 1, 18) and all(w.is_alive() for w in workers)
+    begun = time.monotonic()
+    pending.cancel()
+    for worker in workers:
+        worker.join(10)
+    assert time.monotonic() - begun < 10
+    assert all(w.exitcode == -signal.SIGTERM for w in workers)
+
+
 def test_a_killed_worker_is_a_problem_naming_the_resource(dist: Path) -> None:
     descriptor = json.loads((dist / "datapackage.json").read_text())
     report = Report("x")

@@ -37,7 +37,7 @@ from .generated import (
 from .lock import build_lock
 from .project import Project
 from .release import read_sums, write_sums, zip_job, zipped_digests
-from .rows import Row, build_rows, record_rows
+from .rows import Row, build_rows, record_rows, sentence_rows
 from .swap import differences, recover
 
 STEPS = (
@@ -65,6 +65,8 @@ def stage(
 
     `progress` is called with the name of each step in STEPS as it finishes.
     """
+    if frictionless != "none":  # its fork server imports frictionless while the seeds are read
+        warm_frictionless()
     corpus = read_corpus(project.seeds)
     read = corpus.read
     project.scratch.mkdir(exist_ok=True)
@@ -73,13 +75,13 @@ def stage(
     zipping: Background | None = None  # the process writing the release zip
     try:
         (out / "dist").mkdir()
-        rows, ahead = _checked_rows(corpus, out / "dist", frictionless, progress)
+        rows, ahead, pending = _checked_rows(corpus, out / "dist", frictionless, progress, project)
         corpus.release_records()
         give_back()
         progress(STEPS[2])
         version = project.version()
         pending, descriptor = write_dist(
-            out / "dist", rows, corpus, version, progress, frictionless, ahead
+            out / "dist", rows, corpus, version, progress, frictionless, ahead, pending
         )
         paths = resource_paths(descriptor)  # for SHA256SUMS, below
         # written: the validation reads the files, and needs the memory
@@ -113,24 +115,30 @@ def stage(
 
 
 def _checked_rows(
-    corpus: Corpus, pkg: Path, frictionless: Scope, progress: Progress
-) -> tuple[dict[str, list[Row]], dict[str, dict[str, Any]]]:
-    """The rows of every table once every check has passed, and the resources of the CSV
-    tables written into `pkg` on the way: while workers segment the sources, the checks that
-    need no sentence run and the records' rows and CSV tables are made (`_rows_ahead`)."""
+    corpus: Corpus, pkg: Path, frictionless: Scope, progress: Progress, project: Project
+) -> tuple[dict[str, list[Row]], dict[str, dict[str, Any]], Pending | None]:
+    """The rows of every table once every check has passed, the resources of the CSV tables
+    written into `pkg` on the way, and frictionless's work on them if it has started: while
+    workers segment the sources, the checks that need no sentence run and the records' rows
+    and CSV tables are made (`_rows_ahead`); then the other three tables' rows and CSV, and
+    frictionless starts on every CSV table while the evidence is checked (`_csv_ahead`)."""
     with contextlib.closing(segmenting(corpus)) as sentences:
         early = check_records(corpus)
         made = _rows_ahead(corpus, early)
         ahead = {} if made is None else write_tables(pkg, made, "csv")
         add_sentences(corpus, sentences)
     progress(STEPS[0])
-    if frictionless != "none":  # its fork server imports frictionless while this one checks
-        warm_frictionless()
-    errors, dating = check(corpus, early)
-    if errors:
-        raise SeedErrors(errors)
-    progress(STEPS[1])
-    return build_rows(corpus, dating, made), ahead
+    pending = None if made is None else _csv_ahead(corpus, pkg, made, ahead, frictionless, project)
+    try:
+        errors, dating = check(corpus, early)
+        if errors:
+            raise SeedErrors(errors)
+        progress(STEPS[1])
+        return build_rows(corpus, dating, made), ahead, pending
+    except BaseException:
+        if pending is not None:
+            pending.cancel()
+        raise
 
 
 def _rows_ahead(corpus: Corpus, early: RecordChecks) -> dict[str, list[Row]] | None:
@@ -145,6 +153,39 @@ def _rows_ahead(corpus: Corpus, early: RecordChecks) -> dict[str, list[Row]] | N
         return record_rows(corpus, early.dating)
     except Exception:  # made again, and raised, after the checks
         return None
+
+
+def _csv_ahead(
+    corpus: Corpus,
+    pkg: Path,
+    made: dict[str, list[Row]],
+    ahead: dict[str, dict[str, Any]],
+    frictionless: Scope,
+    project: Project,
+) -> Pending | None:
+    """Before the evidence is checked: the rows and CSV tables `FROM_SENTENCES` added to
+    `made` and `ahead`, then (unless `frictionless` is "none") frictionless started on every
+    CSV table, from the early descriptor `write_dist` would write. Nothing is added if making
+    the rows fails, and frictionless is not started if the version cannot be read: the build
+    then does both after the checks, and fails as it would have."""
+    from ..schema.tables import TABLES
+
+    try:
+        more = sentence_rows(corpus)
+    except Exception:  # made again, and raised, after the checks
+        return None
+    made.update(more)
+    ahead.update(write_tables(pkg, more, "csv"))
+    if frictionless == "none":
+        return None
+    try:
+        version = project.version()
+    except Exception:  # raised where the build reads it after the checks
+        return None
+    csv_resources = [ahead[name] for name in TABLES]
+    early = pkg.parent / EARLY_DESCRIPTOR
+    write_early_descriptor(early, pkg, corpus, version, made, csv_resources)
+    return start_frictionless(early, {"resources": csv_resources}, "csv")
 
 
 def release_sums(pkg: Path, digests: dict[str, str], report: Report, paths: frozenset[str]) -> None:
@@ -162,9 +203,11 @@ def write_dist(
     progress: Progress,
     frictionless: Scope = "none",
     ahead: dict[str, dict[str, Any]] | None = None,
+    pending: Pending | None = None,
 ) -> tuple[Pending | None, dict[str, Any]]:
     """Every file of the published package, in the folder `pkg` (made, empty but for the CSV
-    tables of `ahead`: their resources); its descriptor, and frictionless's pending work.
+    tables of `ahead`: their resources); its descriptor, and frictionless's pending work
+    (`pending`, if it started on every CSV table of `ahead` already).
 
     The CSV tables are written first: frictionless starts on them in worker processes (unless
     `frictionless` is "none") from a descriptor of the CSV tables alone, then the Parquet
@@ -176,13 +219,13 @@ def write_dist(
     from .spreadsheet import XLSX_NAME, workbook_job
     from .sqlite import database_job
 
-    pending: Pending | None = None
     writing: Background | None = None  # the process writing files from Parquet
     try:
         tables = {"csv": write_format(pkg, rows, "csv", ahead)}
         early = pkg.parent / EARLY_DESCRIPTOR
-        write_early_descriptor(early, pkg, corpus, version, rows, tables["csv"])
-        if frictionless != "none":
+        if pending is None:
+            write_early_descriptor(early, pkg, corpus, version, rows, tables["csv"])
+        if pending is None and frictionless != "none":
             pending = start_frictionless(early, {"resources": tables["csv"]}, "csv")
         tables["parquet"] = write_format(pkg, rows, "parquet")
         give_back()  # the Arrow tables of the Parquet files

@@ -36,14 +36,24 @@ def build_rows(
     corpus: Corpus, dating: Dating, made: dict[str, list[Row]] | None = None
 ) -> dict[str, list[Row]]:
     """Rows for every table, columns in schema order, sorted by primary key; `made` holds
-    the rows of the records' tables if `record_rows` has made them already."""
+    the rows of the records' tables if `record_rows` has made them already (and those of
+    `sentence_rows`, if it has made them too)."""
     out = record_rows(corpus, dating) if made is None else made
-    out["documents"] = _ordered("documents", [document_row(doc) for doc in corpus.documents])
+    if any(name not in out for name in FROM_SENTENCES):
+        out.update(sentence_rows(corpus))
+    return {name: out[name] for name in TABLES}
+
+
+def sentence_rows(corpus: Corpus) -> dict[str, list[Row]]:
+    """The rows of the tables `FROM_SENTENCES`, as `build_rows` gives them: they need the
+    sentences and the records, not the checks' dates."""
     sentences = [sentence_row(seg) for doc in corpus.documents for seg in doc.sentences]
     coverage = coverage_rows(sentences, citations(corpus), corpus)
-    out["sentences"] = _ordered("sentences", sentences)
-    out["coverage"] = _ordered("coverage", coverage)
-    return {name: out[name] for name in TABLES}
+    return {
+        "documents": _ordered("documents", [document_row(doc) for doc in corpus.documents]),
+        "sentences": _ordered("sentences", sentences),
+        "coverage": _ordered("coverage", coverage),
+    }
 
 
 def record_rows(corpus: Corpus, dating: Dating) -> dict[str, list[Row]]:

@@ -76,8 +76,14 @@ class Pending:
             return failed
 
     def cancel(self) -> None:
-        """Stop waiting (the build failed before collecting): queued resources never start."""
+        """Stop (the build failed before collecting): queued resources never start, and the
+        workers are stopped, not waited for (one large table keeps a worker for seconds)."""
+        # the pool names its processes only in `_processes` (`terminate_workers`, which
+        # does this, is new in Python 3.14); taken before `shutdown` forgets them
+        workers = list((getattr(self.pool, "_processes", None) or {}).values())
         self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers:
+            process.terminate()
 
     def collect(self, report: Report) -> None:
         try:
