@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from ..codec import FORMULA_TRIGGERS, escape_formula, to_json_value
 from ..errors import BuildError
@@ -72,33 +71,50 @@ def _json_default(value: Any) -> Any:
     return converted
 
 
-# json.dumps(row, ensure_ascii=False) with dates as ISO 8601: one encoder (its C loop) for
-# every row, dates through `default`, instead of a dict comprehension per row
-_ENCODE = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
-
-
 def json_bytes(rows: list[dict[str, Any]]) -> bytes:
     """`write_json` to bytes."""
-    buf = io.StringIO(newline="")
+    buf = io.BytesIO()
     write_json(buf, rows)
-    return buf.getvalue().encode("utf-8")
+    return buf.getvalue()
 
 
 JSON_BATCH = 4096  # rows encoded, then written, at a time
 
 
-def write_json(out: TextIO, rows: list[dict[str, Any]]) -> None:
-    """A JSON array with one object per line: diffable, and fast (json's C encoder only runs
-    without `indent`); written a batch of rows at a time."""
+def write_json(out: BinaryIO, rows: list[dict[str, Any]]) -> None:
+    """A JSON array with one object per line (diffable), compact and UTF-8, dates as ISO 8601;
+    written a batch of rows at a time."""
     if not rows:
-        out.write("[]\n")
+        out.write(b"[]\n")
         return
-    out.write("[\n")
+    out.write(b"[\n")
     for start in range(0, len(rows), JSON_BATCH):
         if start:
-            out.write(",\n")
-        out.write(",\n".join(map(_ENCODE, rows[start : start + JSON_BATCH])))
-    out.write("\n]\n")
+            out.write(b",\n")
+        out.write(_json_lines(rows[start : start + JSON_BATCH]))
+    out.write(b"\n]\n")
+
+
+def _json_lines(rows: list[dict[str, Any]]) -> bytes:
+    """The rows as JSON objects, one per line, joined by ",\\n".
+
+    orjson writes the whole batch as one array (ten times as fast as json's encoder called
+    for each row, which took 4 s at 10,000 articles), then a newline goes between the
+    objects, at each `},{"<first key>":`. When every row starts with that key, each of the
+    len - 1 boundaries holds that sequence; when the array holds it exactly that often, those
+    are all (else, a row holding it too, the rows are written one at a time)."""
+    import orjson  # lazy: only the build writes tables
+
+    def one(value: Any) -> bytes:
+        return orjson.dumps(value, default=_json_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+
+    key = next(iter(rows[0]), None)
+    text = one(rows)[1:-1]
+    if isinstance(key, str) and all(next(iter(r), None) == key for r in rows):
+        boundary = b"},{" + orjson.dumps(key) + b":"
+        if text.count(boundary) == len(rows) - 1:
+            return text.replace(boundary, b"},\n{" + orjson.dumps(key) + b":")
+    return b",\n".join(map(one, rows))
 
 
 def write_parquet(path: Path, table: TableDef, rows: list[dict[str, Any]]) -> None:
@@ -163,12 +179,12 @@ def write_tables(
         if name not in rows:
             continue
         path = out / resource_path(name, fmt)
-        if fmt in ("csv", "json"):
+        if fmt == "csv":
             with path.open("w", encoding="utf-8", newline="") as fh:
-                if fmt == "csv":
-                    write_csv(fh, table, rows[name])
-                else:
-                    write_json(fh, rows[name])
+                write_csv(fh, table, rows[name])
+        elif fmt == "json":
+            with path.open("wb") as binary:
+                write_json(binary, rows[name])
         else:
             write_parquet(path, table, rows[name])
         resources[name] = table_resource(table, fmt, path)
