@@ -245,7 +245,7 @@ def test_duplicate_json_keys_are_refused(dist: Path, where: str) -> None:
         report = validate_json(str(dist))
         assert has(report, type="package-error", message_in="key 'name' appears twice")
     else:
-        edit_bytes(dist, "json/posts.json", b'{"post_id": ', b'{"rank": "x", "post_id": ')
+        edit_bytes(dist, "json/posts.json", b'{"post_id":', b'{"rank":"x","post_id":')
         report = validate_json(str(dist), "--frictionless", "csv")
         assert has(report, type="cell-error", resource="posts-json", message_in="'rank' appears")
 
@@ -471,8 +471,8 @@ def test_dates_are_yyyy_mm_dd_in_every_format(dist: Path, fmt: str, date: str) -
         edit_bytes(
             dist,
             "json/events.json",
-            f'"date_start": "{start}"'.encode(),
-            f'"date_start": "{date}"'.encode(),
+            f'"date_start":"{start}"'.encode(),
+            f'"date_start":"{date}"'.encode(),
         )
         row = None  # JSON errors are located by record, not by a CSV row number
     else:
