@@ -105,8 +105,8 @@ def _json_lines(rows: list[dict[str, Any]]) -> bytes:
     are all (else, a row holding it too, the rows are written one at a time)."""
     import orjson  # lazy: only the build writes tables
 
-    def one(value: Any) -> bytes:
-        return orjson.dumps(value, default=_json_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    def one(value: Any) -> bytes:  # dates as ISO 8601 by orjson itself (as `isoformat`)
+        return orjson.dumps(value, default=_json_default)
 
     key = next(iter(rows[0]), None)
     text = one(rows)[1:-1]
