@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from sinopak.pipeline import export
+from sinopak import json_table
 from sinopak.pipeline.export import json_bytes
 
 TRICKY = [
@@ -49,7 +49,7 @@ def _lines(data: bytes) -> list[bytes]:
 def test_each_row_is_one_compact_line_that_reads_back_as_written(
     monkeypatch: pytest.MonkeyPatch, batch: int
 ) -> None:
-    monkeypatch.setattr(export, "JSON_BATCH", batch)
+    monkeypatch.setattr(json_table, "BATCH", batch)
     rows = _rows(40)
     data = json_bytes(rows)
     assert json.loads(data) == _as_read(rows)
