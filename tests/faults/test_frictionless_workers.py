@@ -56,6 +56,8 @@ def test_workers_run_at_a_lower_priority_than_the_build(dist: Path) -> None:
 
 
 def sleep_a_minute(descriptor_path: str, name: str) -> list[dict[str, Any]]:
+    """A task that says it started (a file named after its worker), then takes a minute."""
+    (Path(descriptor_path).parent / f"started-{os.getpid()}").touch()
     time.sleep(60)
     return []
 
@@ -69,6 +71,10 @@ def test_cancel_stops_the_workers_rather_than_wait_for_them(dist: Path) -> None:
     )
     workers = list(pending.pool._processes.values())  # type: ignore[union-attr]
     assert len(workers) == min(os.cpu_count() or 1, 18) and all(w.is_alive() for w in workers)
+    deadline = time.monotonic() + 30  # every worker on a table (an idle one would just exit)
+    while len(list(dist.glob("started-*"))) < len(workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(list(dist.glob("started-*"))) == len(workers)
     begun = time.monotonic()
     pending.cancel()
     for worker in workers:
