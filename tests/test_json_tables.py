@@ -1,5 +1,5 @@
 """The JSON tables: an array of compact objects, one row per line, that read back as the
-rows written (`export.write_json`, which writes a batch of rows with one orjson call)."""
+rows written (`json_table`, which writes a batch of rows with one orjson call)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from sinopak import json_table
-from sinopak.pipeline.export import json_bytes
+from sinopak.json_table import table_bytes
 
 TRICKY = [
     'a},{"event_id":"b',  # the boundary the rows are split at, inside a value
@@ -51,7 +51,7 @@ def test_each_row_is_one_compact_line_that_reads_back_as_written(
 ) -> None:
     monkeypatch.setattr(json_table, "BATCH", batch)
     rows = _rows(40)
-    data = json_bytes(rows)
+    data = table_bytes(rows)
     assert json.loads(data) == _as_read(rows)
     lines = _lines(data)
     assert len(lines) == len(rows)
@@ -61,7 +61,7 @@ def test_each_row_is_one_compact_line_that_reads_back_as_written(
         # what json itself writes with compact separators and no \u escapes of non-ASCII
         assert text == json.dumps(row, ensure_ascii=False, separators=(",", ":"))
     assert [line.endswith(b",") for line in lines] == [True] * (len(rows) - 1) + [False]
-    assert json_bytes([]) == b"[]\n"
+    assert table_bytes([]) == b"[]\n"
 
 
 def test_rows_holding_the_boundary_inside_are_written_one_at_a_time() -> None:
@@ -72,14 +72,14 @@ def test_rows_holding_the_boundary_inside_are_written_one_at_a_time() -> None:
         {"k": 4, "x": None},
         {"k": 5, "x": [{"k": 6}]},
     ]
-    data = json_bytes(rows)
+    data = table_bytes(rows)
     assert json.loads(data) == rows
     assert [json.loads(line.removesuffix(b",")) for line in _lines(data)] == rows
 
 
 def test_rows_whose_first_keys_differ_are_written_one_at_a_time() -> None:
     rows: list[dict[str, Any]] = [{"a": 1, "b": 2}, {"b": 3, "a": 4}, {"a": '},{"a":'}]
-    data = json_bytes(rows)
+    data = table_bytes(rows)
     assert [json.loads(line.removesuffix(b",")) for line in _lines(data)] == rows
     assert [list(json.loads(line.removesuffix(b","))) for line in _lines(data)] == [
         ["a", "b"],

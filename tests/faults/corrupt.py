@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from sinopak.codec import parse_json
-from sinopak.pipeline.export import csv_bytes, json_bytes, write_parquet
+from sinopak.json_table import table_bytes
+from sinopak.pipeline.export import csv_bytes, write_parquet
 from sinopak.pipeline.release import SUMS, sums_text
 from sinopak.schema.tables import TABLES
 
@@ -57,7 +58,7 @@ def rewrite_table(
     if "csv" in formats:
         (dist / "csv" / f"{table}.csv").write_bytes(csv_bytes(t, new))
     if "json" in formats:
-        (dist / "json" / f"{table}.json").write_bytes(json_bytes(new))
+        (dist / "json" / f"{table}.json").write_bytes(table_bytes(new))
     if "parquet" in formats:
         write_parquet(dist / "parquet" / f"{table}.parquet", t, new)
     rehash(dist)

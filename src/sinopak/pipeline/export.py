@@ -6,11 +6,11 @@ import csv
 import hashlib
 import io
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, TextIO
 
 from ..codec import FORMULA_TRIGGERS, escape_formula
 from ..errors import BuildError
-from ..json_table import table_bytes, table_chunks
+from ..json_table import table_chunks
 from ..layout import resource_name, resource_path, size_key
 from ..schema.columns import TableDef
 from ..schema.models import PackageSeed
@@ -62,18 +62,6 @@ def write_csv(out: TextIO, table: TableDef, rows: list[dict[str, Any]]) -> None:
             if values[i] is not None:
                 values[i] = "true" if values[i] else "false"
         writer.writerow(values)
-
-
-def json_bytes(rows: list[dict[str, Any]]) -> bytes:
-    """`write_json` to bytes."""
-    return table_bytes(rows)
-
-
-def write_json(out: BinaryIO, rows: list[dict[str, Any]]) -> None:
-    """A JSON array with one object per line (diffable), compact and UTF-8, dates as ISO 8601
-    (`json_table`); written a batch of rows at a time."""
-    for chunk in table_chunks(rows):
-        out.write(chunk)
 
 
 def write_parquet(path: Path, table: TableDef, rows: list[dict[str, Any]]) -> None:
@@ -141,9 +129,9 @@ def write_tables(
         if fmt == "csv":
             with path.open("w", encoding="utf-8", newline="") as fh:
                 write_csv(fh, table, rows[name])
-        elif fmt == "json":
+        elif fmt == "json":  # one object per line, compact: `json_table`, a batch at a time
             with path.open("wb") as binary:
-                write_json(binary, rows[name])
+                binary.writelines(table_chunks(rows[name]))
         else:
             write_parquet(path, table, rows[name])
         resources[name] = table_resource(table, fmt, path)
