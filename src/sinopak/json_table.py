@@ -55,7 +55,8 @@ def _lines(rows: list[dict[str, Any]]) -> bytes:
     key = next(iter(rows[0]), None)
     text = one(rows)[1:-1]
     if isinstance(key, str) and all(next(iter(r), None) == key for r in rows):
-        boundary = b"},{" + orjson.dumps(key) + b":"
+        start = b"{" + orjson.dumps(key) + b":"  # how every row's object begins
+        boundary = b"}," + start
         if text.count(boundary) == len(rows) - 1:
-            return text.replace(boundary, b"},\n{" + orjson.dumps(key) + b":")
+            return text.replace(boundary, b"},\n" + start)
     return b",\n".join(map(one, rows))
