@@ -182,9 +182,23 @@ def _csv_ahead(
         version = project.version()
     except Exception:  # raised where the build reads it after the checks
         return None
-    csv_resources = [ahead[name] for name in TABLES]
+    return _start_on_csv(pkg, corpus, version, made, [ahead[name] for name in TABLES], frictionless)
+
+
+def _start_on_csv(
+    pkg: Path,
+    corpus: Corpus,
+    version: str,
+    rows: dict[str, list[Row]],
+    csv_resources: list[dict[str, Any]],
+    frictionless: Scope,
+) -> Pending | None:
+    """The early descriptor written beside `pkg`, and frictionless started on its CSV
+    tables (unless `frictionless` is "none")."""
     early = pkg.parent / EARLY_DESCRIPTOR
-    write_early_descriptor(early, pkg, corpus, version, made, csv_resources)
+    write_early_descriptor(early, pkg, corpus, version, rows, csv_resources)
+    if frictionless == "none":
+        return None
     return start_frictionless(early, {"resources": csv_resources}, "csv")
 
 
@@ -224,9 +238,7 @@ def write_dist(
         tables = {"csv": write_format(pkg, rows, "csv", ahead)}
         early = pkg.parent / EARLY_DESCRIPTOR
         if pending is None:
-            write_early_descriptor(early, pkg, corpus, version, rows, tables["csv"])
-        if pending is None and frictionless != "none":
-            pending = start_frictionless(early, {"resources": tables["csv"]}, "csv")
+            pending = _start_on_csv(pkg, corpus, version, rows, tables["csv"], frictionless)
         tables["parquet"] = write_format(pkg, rows, "parquet")
         give_back()  # the Arrow tables of the Parquet files
         # from the staged files; its temporary files stay in the stage folder
